@@ -1,0 +1,184 @@
+package zmq
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/purezmq/zmq/internal/engine"
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/transport"
+)
+
+// listener is one bound tcp or ipc endpoint and the connections it accepted.
+type listener struct {
+	ln    *transport.Listener
+	conns map[net.Conn]struct{}
+}
+
+// Bind accepts peers on endpoint: "tcp://host:port" ("*" for every IPv4
+// interface, port "*" for an ephemeral one), "ipc:///path", "ipc://@name"
+// (Linux abstract), or "inproc://name". LastEndpoint then tells the address
+// actually bound.
+func (s *Socket) Bind(endpoint string) error {
+	ep, err := transport.ParseBind(endpoint)
+	if err != nil {
+		return err
+	}
+	if ep.Transport == transport.Inproc {
+		return s.bindInproc(endpoint, ep.Address)
+	}
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	ln, err := transport.Listen(ep)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("%w: %s: %v", ErrAddrInUse, endpoint, err)
+		}
+		return fmt.Errorf("zmq: bind %s: %w", endpoint, err)
+	}
+	l := &listener{ln: ln, conns: map[net.Conn]struct{}{}}
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrClosed
+	}
+	s.listeners[endpoint] = append(s.listeners[endpoint], l)
+	if resolved := ln.Endpoint(); resolved != endpoint {
+		s.listeners[resolved] = append(s.listeners[resolved], l)
+	}
+	s.lastEndpoint = ln.Endpoint()
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go s.acceptLoop(l)
+	return nil
+}
+
+// LastEndpoint is the endpoint the last Bind bound, with wildcards resolved
+// (e.g. "tcp://127.0.0.1:41234"), or the last endpoint connected to.
+func (s *Socket) LastEndpoint() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastEndpoint
+}
+
+func (s *Socket) checkOpen() error {
+	select {
+	case <-s.done:
+		return ErrClosed
+	default:
+		return nil
+	}
+}
+
+func (s *Socket) acceptLoop(l *listener) {
+	defer s.wg.Done()
+	for {
+		conn, err := l.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of file descriptors and the like: wait rather than spin.
+			s.options().logger().Warn("zmq: accept failed", "endpoint", l.ln.Endpoint(), "err", err)
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		if !s.track(conn, l) {
+			conn.Close()
+			continue
+		}
+		s.wg.Add(1)
+		go s.serve(l, conn)
+	}
+}
+
+// serve runs one accepted connection to its end.
+func (s *Socket) serve(l *listener, conn net.Conn) {
+	defer s.wg.Done()
+	defer s.untrack(conn, l)
+	cfg := s.engineConfig()
+	c, err := engine.Handshake(conn, cfg)
+	if err != nil {
+		return
+	}
+	o := s.options()
+	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
+	p.SetPeer(c.Peer())
+	if !s.attach(p) {
+		c.Close()
+		return
+	}
+	_ = c.Run(p)
+	p.In.CloseWrite()
+	s.detach(p)
+}
+
+// track records a live connection so Close and Unbind can cut it; it
+// refuses once the socket is closing.
+func (s *Socket) track(conn net.Conn, l *listener) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	l.conns[conn] = struct{}{}
+	return true
+}
+
+func (s *Socket) untrack(conn net.Conn, l *listener) {
+	s.mu.Lock()
+	delete(l.conns, conn)
+	s.mu.Unlock()
+}
+
+// Unbind stops accepting on endpoint (as given to Bind, or as LastEndpoint
+// reported it) and closes the connections accepted there.
+func (s *Socket) Unbind(endpoint string) error {
+	ep, err := transport.Parse(endpoint)
+	if err != nil {
+		return err
+	}
+	if ep.Transport == transport.Inproc {
+		return s.unbindInproc(ep.Address)
+	}
+	s.mu.Lock()
+	ls := s.listeners[endpoint]
+	if len(ls) == 0 {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: %s is not bound", ErrEndpoint, endpoint)
+	}
+	l := ls[len(ls)-1]
+	s.forgetListener(l)
+	conns := make([]net.Conn, 0, len(l.conns))
+	for c := range l.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	l.ln.Close()
+	for _, c := range conns {
+		c.Close()
+	}
+	return nil
+}
+
+// forgetListener removes l from every name it is filed under; s.mu is held.
+func (s *Socket) forgetListener(l *listener) {
+	for name, ls := range s.listeners {
+		kept := ls[:0]
+		for _, x := range ls {
+			if x != l {
+				kept = append(kept, x)
+			}
+		}
+		if len(kept) == 0 {
+			delete(s.listeners, name)
+		} else {
+			s.listeners[name] = kept
+		}
+	}
+}

@@ -1,0 +1,163 @@
+package zmq
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/purezmq/zmq/internal/engine"
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/transport"
+)
+
+// dialer keeps one connected endpoint connected: it dials, redials after a
+// failure with backoff, and keeps its pipe across connections, so messages
+// sent before the peer is up are queued (libzmq without ZMQ_IMMEDIATE).
+type dialer struct {
+	ep     transport.Endpoint
+	pipe   *pipe.Pipe
+	ctx    context.Context
+	cancel context.CancelFunc
+	conn   net.Conn // the live connection, guarded by the socket's mu
+}
+
+// Connect connects to endpoint. The peer need not be there yet: the socket
+// connects in the background, retrying as WithReconnectInterval says, and
+// reconnects whenever the connection is lost.
+func (s *Socket) Connect(endpoint string) error {
+	ep, err := transport.ParseConnect(endpoint)
+	if err != nil {
+		return err
+	}
+	if ep.Transport == transport.Inproc {
+		return s.connectInproc(endpoint, ep.Address)
+	}
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	o := s.options()
+	d := &dialer{ep: ep, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		d.cancel()
+		return ErrClosed
+	}
+	s.dialers[endpoint] = append(s.dialers[endpoint], d)
+	s.lastEndpoint = endpoint
+	s.wg.Add(1)
+	s.mu.Unlock()
+	s.attach(d.pipe)
+	go s.dialLoop(d)
+	return nil
+}
+
+func (s *Socket) dialLoop(d *dialer) {
+	defer s.wg.Done()
+	defer d.cancel()
+	o := s.options()
+	backoff := transport.Backoff{Min: o.reconnectMin, Max: o.reconnectMax}
+	for connections := 0; !s.lingerDone(d); {
+		if s.connectOnce(d, connections > 0) {
+			connections++
+			backoff.Reset()
+		}
+		if s.lingerDone(d) {
+			break
+		}
+		select {
+		case <-time.After(backoff.Next()):
+		case <-d.ctx.Done():
+		}
+	}
+	d.pipe.In.CloseWrite()
+	s.detach(d.pipe)
+}
+
+// lingerDone reports that the dialer should stop: it was disconnected or
+// killed, or the socket is closing and nothing is left to send.
+func (s *Socket) lingerDone(d *dialer) bool {
+	if d.ctx.Err() != nil {
+		return true
+	}
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	return closing && d.pipe.Out.Len() == 0
+}
+
+// connectOnce dials, shakes hands and runs one connection to its end. It
+// reports whether the handshake succeeded.
+func (s *Socket) connectOnce(d *dialer, again bool) bool {
+	conn, err := transport.Dial(d.ctx, d.ep)
+	if err != nil {
+		return false
+	}
+	if !s.setDialerConn(d, conn) {
+		conn.Close()
+		return false
+	}
+	defer s.setDialerConn(d, nil)
+	c, err := engine.Handshake(conn, s.engineConfig())
+	if err != nil {
+		return false
+	}
+	d.pipe.SetPeer(c.Peer())
+	if again {
+		s.reconnected(d.pipe)
+	} else {
+		s.wakeAll()
+	}
+	_ = c.Run(d.pipe)
+	return true
+}
+
+// setDialerConn records the live connection so Disconnect and a lapsed
+// linger can cut it; it refuses a new one once the dialer is stopped.
+func (s *Socket) setDialerConn(d *dialer, conn net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if conn != nil && d.ctx.Err() != nil {
+		return false
+	}
+	d.conn = conn
+	return true
+}
+
+// Disconnect stops connecting to endpoint and closes its connection;
+// messages still queued for it are dropped.
+func (s *Socket) Disconnect(endpoint string) error {
+	ep, err := transport.Parse(endpoint)
+	if err != nil {
+		return err
+	}
+	if ep.Transport == transport.Inproc {
+		return s.disconnectInproc(endpoint)
+	}
+	s.mu.Lock()
+	ds := s.dialers[endpoint]
+	if len(ds) == 0 {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: not connected to %s", ErrEndpoint, endpoint)
+	}
+	d := ds[len(ds)-1]
+	if len(ds) == 1 {
+		delete(s.dialers, endpoint)
+	} else {
+		s.dialers[endpoint] = ds[:len(ds)-1]
+	}
+	s.stopDialer(d)
+	s.mu.Unlock()
+	d.pipe.Out.Discard()
+	return nil
+}
+
+// stopDialer ends d's loop and cuts its connection; s.mu is held.
+func (s *Socket) stopDialer(d *dialer) {
+	d.cancel()
+	if d.conn != nil {
+		d.conn.Close()
+	}
+}

@@ -1,0 +1,59 @@
+// Package engine speaks ZMTP over one connection: it runs the handshake, then
+// moves messages between the connection and a pipe's queues, batching many
+// messages into each read and each write.
+package engine
+
+import (
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+// Config is what a socket tells each of its connections.
+type Config struct {
+	// SocketType is sent in READY and checked against the peer's.
+	SocketType string
+	// RoutingID is sent as the Identity property (ZMQ_ROUTING_ID).
+	RoutingID []byte
+	// NewMechanism builds this side's security mechanism for one connection.
+	NewMechanism func(zmtp.Config) zmtp.Mechanism
+	// AsServer is the greeting's as-server flag: this side is the server of
+	// the security mechanism (PLAIN, CURVE), not of the connection.
+	AsServer bool
+	// ZAP, when set, asks the authentication handler about a peer.
+	ZAP func(*zmtp.ZAPRequest) zmtp.ZAPReply
+	// ZAPDomain is passed to the handler (ZMQ_ZAP_DOMAIN).
+	ZAPDomain string
+	// HandshakeTimeout bounds the greeting and security handshake (0: none).
+	HandshakeTimeout time.Duration
+	// MaxMsgSize bounds one message's total size (<= 0: none). A peer that
+	// declares a bigger frame is dropped before anything is allocated.
+	MaxMsgSize int64
+	// Heartbeat sends a PING every Interval; a peer silent for Timeout is
+	// dropped; TTL is what the peer is asked to wait for us (0: none).
+	HeartbeatInterval, HeartbeatTimeout, HeartbeatTTL time.Duration
+	// Log receives a line per dropped connection; nil logs nothing.
+	Log *slog.Logger
+	// Stats counts why connections ended.
+	Stats *Stats
+}
+
+// Stats counts connections dropped, by reason. Safe for concurrent use.
+type Stats struct {
+	ProtocolErrors    atomic.Int64
+	AuthFailures      atomic.Int64
+	HandshakeTimeouts atomic.Int64
+	OversizedMessages atomic.Int64
+	HeartbeatTimeouts atomic.Int64
+}
+
+func (c *Config) logger() *slog.Logger {
+	if c.Log == nil {
+		return discard
+	}
+	return c.Log
+}
+
+var discard = slog.New(slog.DiscardHandler)

@@ -1,0 +1,203 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+// Conn is a connection whose handshake succeeded.
+type Conn struct {
+	conn  net.Conn
+	in    *input
+	cfg   *Config
+	codec zmtp.Codec
+	peer  pipe.Peer
+}
+
+// Peer is what the handshake told about the other end.
+func (c *Conn) Peer() pipe.Peer { return c.peer }
+
+// Close closes the connection.
+func (c *Conn) Close() error { return c.conn.Close() }
+
+// Handshake exchanges greetings and runs the security mechanism on conn. On
+// failure the connection is closed and the error says why.
+func Handshake(conn net.Conn, cfg *Config) (*Conn, error) {
+	c := &Conn{conn: conn, in: newInput(conn), cfg: cfg}
+	if cfg.HandshakeTimeout > 0 {
+		_ = conn.SetDeadline(time.Now().Add(cfg.HandshakeTimeout))
+	}
+	err := c.handshake(cfg.AsServer)
+	if err != nil {
+		conn.Close()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = fmt.Errorf("%w: %v", ErrHandshakeTimeout, err)
+		}
+		return nil, c.dropped(err, "handshake failed")
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return c, nil
+}
+
+func (c *Conn) handshake(asServer bool) error {
+	mech := c.cfg.NewMechanism(zmtp.Config{
+		Local:       c.localMetadata(),
+		ZAP:         c.cfg.ZAP != nil,
+		Domain:      c.cfg.ZAPDomain,
+		PeerAddress: peerIP(c.conn),
+	})
+	greeting := zmtp.Greeting{Major: 3, Minor: 1, Mechanism: mech.Name(), AsServer: asServer}
+	if _, err := c.conn.Write(greeting.Append(nil)); err != nil {
+		return err
+	}
+	peerGreeting, err := c.readGreeting()
+	if err != nil {
+		return err
+	}
+	if peerGreeting.Mechanism != mech.Name() {
+		return fmt.Errorf("%w: peer uses mechanism %s, we use %s", zmtp.ErrProtocol, peerGreeting.Mechanism, mech.Name())
+	}
+	if err := c.runMechanism(mech); err != nil {
+		return err
+	}
+	return c.acceptPeer(mech, peerGreeting)
+}
+
+// readGreeting refuses a peer of an old ZMTP version as soon as its first
+// eleven bytes tell, rather than waiting for a greeting it will never send.
+func (c *Conn) readGreeting() (zmtp.Greeting, error) {
+	if err := c.in.need(11); err != nil {
+		return zmtp.Greeting{}, err
+	}
+	if _, err := zmtp.CheckSignature(c.in.buffered()[:11]); err != nil {
+		return zmtp.Greeting{}, err
+	}
+	if err := c.in.need(zmtp.GreetingSize); err != nil {
+		return zmtp.Greeting{}, err
+	}
+	g, err := zmtp.ParseGreeting(c.in.buffered()[:zmtp.GreetingSize])
+	c.in.r += zmtp.GreetingSize
+	return g, err
+}
+
+func (c *Conn) runMechanism(mech zmtp.Mechanism) error {
+	cmds, err := mech.Start()
+	if err != nil {
+		return err
+	}
+	for {
+		if err := c.writeCommands(cmds); err != nil {
+			return err
+		}
+		if mech.Ready() {
+			return nil
+		}
+		if req := mech.ZAPRequest(); req != nil {
+			cmds, err = mech.ZAPReply(c.cfg.ZAP(req))
+			if err != nil {
+				_ = c.writeCommands(cmds)
+				return err
+			}
+			continue
+		}
+		cmd, err := c.readCommand()
+		if err != nil {
+			return err
+		}
+		if cmds, err = mech.Handle(cmd); err != nil {
+			_ = c.writeCommands(cmds)
+			return err
+		}
+	}
+}
+
+func (c *Conn) readCommand() (zmtp.Command, error) {
+	f, err := c.in.next(commandLimit)
+	if err != nil {
+		return zmtp.Command{}, err
+	}
+	if f.flags&zmtp.FlagCommand == 0 {
+		return zmtp.Command{}, fmt.Errorf("%w: message frame during the handshake", zmtp.ErrProtocol)
+	}
+	return zmtp.ParseCommand(f.body)
+}
+
+func (c *Conn) writeCommands(cmds []zmtp.Command) error {
+	if len(cmds) == 0 {
+		return nil
+	}
+	var buf []byte
+	for _, cmd := range cmds {
+		buf = zmtp.AppendCommand(buf, cmd.Name, cmd.Body)
+	}
+	_, err := c.conn.Write(buf)
+	return err
+}
+
+// acceptPeer checks the peer's socket type and records what it said.
+func (c *Conn) acceptPeer(mech zmtp.Mechanism, g zmtp.Greeting) error {
+	meta := mech.PeerMetadata()
+	peerType, _ := meta.Get("Socket-Type")
+	if !zmtp.Compatible(c.cfg.SocketType, peerType) {
+		_ = c.writeCommands([]zmtp.Command{zmtp.ErrorCommand("Invalid socket type")})
+		return fmt.Errorf("%w: %s cannot talk to %s", ErrSocketType, c.cfg.SocketType, peerType)
+	}
+	identity, _ := meta.Get("Identity")
+	props := append(zmtp.Metadata{}, meta...)
+	if addr := peerIP(c.conn); addr != "" {
+		props = append(props, zmtp.Property{Name: "Peer-Address", Value: addr})
+	}
+	if uid := mech.UserID(); uid != "" {
+		props = append(props, zmtp.Property{Name: "User-Id", Value: uid})
+	}
+	c.codec = mech.Codec()
+	c.peer = pipe.Peer{
+		RoutingID:       []byte(identity),
+		SocketType:      peerType,
+		Meta:            &props,
+		LegacySubscribe: g.Minor == 0,
+	}
+	return nil
+}
+
+func (c *Conn) localMetadata() zmtp.Metadata {
+	meta := zmtp.Metadata{{Name: "Socket-Type", Value: c.cfg.SocketType}}
+	if len(c.cfg.RoutingID) > 0 {
+		meta = append(meta, zmtp.Property{Name: "Identity", Value: string(c.cfg.RoutingID)})
+	}
+	return meta
+}
+
+// peerIP is the peer's IP address for tcp, "" for other transports.
+func peerIP(conn net.Conn) string {
+	if addr, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		return addr.IP.String()
+	}
+	return ""
+}
+
+// dropped counts and logs why a connection ended, and returns err.
+func (c *Conn) dropped(err error, what string) error {
+	if s := c.cfg.Stats; s != nil {
+		switch {
+		case errors.Is(err, zmtp.ErrAuth):
+			s.AuthFailures.Add(1)
+		case errors.Is(err, ErrHandshakeTimeout):
+			s.HandshakeTimeouts.Add(1)
+		case errors.Is(err, ErrHeartbeatTimeout):
+			s.HeartbeatTimeouts.Add(1)
+		case errors.Is(err, zmtp.ErrTooLarge):
+			s.OversizedMessages.Add(1)
+		case errors.Is(err, zmtp.ErrProtocol), errors.Is(err, ErrSocketType):
+			s.ProtocolErrors.Add(1)
+		}
+	}
+	c.cfg.logger().Info("zmq: connection dropped", "what", what, "peer", c.conn.RemoteAddr().String(), "err", err)
+	return err
+}

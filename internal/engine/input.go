@@ -1,0 +1,164 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+const (
+	readBufferSize = 64 << 10
+	// Bodies at least this big are read into a buffer of their own, straight
+	// from the connection, instead of through the shared read buffer.
+	ownBufferThreshold = 16 << 10
+	// commandLimit bounds a handshake or control command; libzmq's are far
+	// smaller, and a peer cannot make us allocate more than this for one.
+	commandLimit = 1 << 20
+)
+
+// input reads frames from a connection through one large buffer. Small frame
+// bodies are handed out as slices of that buffer: a buffer that has lent out
+// a slice is never written again, a fresh one takes its place, so what the
+// application holds stays valid while one allocation serves many messages.
+type input struct {
+	src    io.Reader
+	buf    []byte
+	r, w   int
+	lent   bool
+	onRead func()
+}
+
+// frame is one frame as read: body may alias the read buffer.
+type frame struct {
+	flags byte
+	body  []byte
+}
+
+func newInput(src io.Reader) *input {
+	return &input{src: src, buf: make([]byte, readBufferSize)}
+}
+
+// buffered returns the bytes read but not yet consumed.
+func (in *input) buffered() []byte { return in.buf[in.r:in.w] }
+
+// fill reads at least once more, making room first.
+func (in *input) fill() error {
+	if in.w == len(in.buf) {
+		in.compact()
+	}
+	n, err := in.src.Read(in.buf[in.w:])
+	in.w += n
+	if n > 0 && in.onRead != nil {
+		in.onRead()
+	}
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
+// compact moves the unread tail to the front of a buffer that can be written.
+func (in *input) compact() {
+	tail := in.buf[in.r:in.w]
+	if in.lent {
+		fresh := make([]byte, readBufferSize)
+		in.w = copy(fresh, tail)
+		in.buf, in.lent = fresh, false
+	} else {
+		in.w = copy(in.buf, tail)
+	}
+	in.r = 0
+}
+
+// need ensures n bytes are buffered.
+func (in *input) need(n int) error {
+	if n > len(in.buf) {
+		return fmt.Errorf("%w: %d bytes do not fit the read buffer", zmtp.ErrProtocol, n)
+	}
+	if in.r+n > len(in.buf) {
+		in.compact()
+	}
+	for in.w-in.r < n {
+		if err := in.fill(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// next reads one frame whose body may be at most limit bytes. The check
+// happens on the declared size, before anything is allocated for the body.
+func (in *input) next(limit int64) (frame, error) {
+	hdr, err := in.header()
+	if err != nil {
+		return frame{}, err
+	}
+	if limit >= 0 && hdr.size > uint64(limit) {
+		return frame{}, fmt.Errorf("%w: frame of %d bytes, limit %d", zmtp.ErrTooLarge, hdr.size, limit)
+	}
+	size := int(hdr.size)
+	if size >= ownBufferThreshold {
+		body, err := in.readOwn(size)
+		return frame{flags: hdr.flags, body: body}, err
+	}
+	if err := in.need(size); err != nil {
+		return frame{}, err
+	}
+	body := in.buf[in.r : in.r+size : in.r+size]
+	in.r += size
+	in.lent = in.lent || size > 0
+	return frame{flags: hdr.flags, body: body}, nil
+}
+
+type header struct {
+	flags byte
+	size  uint64
+}
+
+func (in *input) header() (header, error) {
+	for {
+		flags, size, n, err := zmtp.ParseFrameHeader(in.buffered())
+		if err != nil {
+			return header{}, err
+		}
+		if n > 0 {
+			in.r += n
+			return header{flags, size}, nil
+		}
+		if err := in.need(in.w - in.r + 1); err != nil {
+			return header{}, err
+		}
+	}
+}
+
+// readOwn reads a large body into its own buffer: what is buffered is copied,
+// the rest comes straight from the connection with no copy.
+func (in *input) readOwn(size int) ([]byte, error) {
+	body := make([]byte, size)
+	n := copy(body, in.buffered())
+	in.r += n
+	if n < size {
+		if _, err := io.ReadFull(in.src, body[n:]); err != nil {
+			return nil, err
+		}
+		if in.onRead != nil {
+			in.onRead()
+		}
+	}
+	return body, nil
+}
+
+// complete reports whether a whole frame is buffered, so the reader can hand
+// over what it has parsed before it blocks in a read.
+func (in *input) complete() bool {
+	flags, size, n, err := zmtp.ParseFrameHeader(in.buffered())
+	_ = flags
+	if err != nil {
+		return true // let next report it
+	}
+	return n > 0 && uint64(in.w-in.r-n) >= size
+}

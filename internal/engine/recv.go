@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+const (
+	// deliverBatch bounds how many messages the reader parses before it
+	// hands them over, so a fast sender cannot delay the first of them long.
+	deliverBatch = 256
+	// frameSlab is how many frame headers one allocation serves.
+	frameSlab = 1024
+)
+
+// assembler builds messages out of frames. Frame slice headers come from a
+// shared slab, so a message costs no allocation of its own.
+type assembler struct {
+	slab  [][]byte
+	start int
+	size  int64
+}
+
+func (a *assembler) add(body []byte) {
+	if len(a.slab) == cap(a.slab) {
+		fresh := make([][]byte, 0, frameSlab)
+		a.slab = append(fresh, a.slab[a.start:]...)
+		a.start = 0
+	}
+	a.slab = append(a.slab, body)
+	a.size += int64(len(body))
+}
+
+func (a *assembler) finish() [][]byte {
+	frames := a.slab[a.start:len(a.slab):len(a.slab)]
+	a.start, a.size = len(a.slab), 0
+	return frames
+}
+
+func (s *session) readLoop() error {
+	err := s.receive()
+	s.readErr = err
+	return err
+}
+
+func (s *session) receive() error {
+	var asm assembler
+	batch := make([]pipe.Msg, 0, deliverBatch)
+	meta := s.peer.Meta
+	for {
+		if len(batch) > 0 && (len(batch) == cap(batch) || !s.in.complete()) {
+			if err := s.deliver(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		f, err := s.readFrame(&asm)
+		if err != nil {
+			return err
+		}
+		if f.flags&zmtp.FlagCommand != 0 {
+			if m, ok, err := s.command(f.body); err != nil {
+				return err
+			} else if ok {
+				batch = append(batch, m)
+			}
+			continue
+		}
+		asm.add(f.body)
+		if f.flags&zmtp.FlagMore == 0 {
+			batch = append(batch, pipe.Msg{Frames: asm.finish(), Meta: meta})
+		}
+	}
+}
+
+// readFrame reads one frame, opening it if the mechanism encrypts traffic,
+// and enforces the maximum message size on the message so far.
+func (s *session) readFrame(asm *assembler) (frame, error) {
+	limit := int64(-1)
+	if s.cfg.MaxMsgSize > 0 {
+		limit = s.cfg.MaxMsgSize - asm.size
+	}
+	if s.codec == nil {
+		return s.in.next(limit)
+	}
+	if limit >= 0 {
+		limit += int64(s.codec.Overhead())
+	}
+	f, err := s.in.next(limit)
+	if err != nil {
+		return f, err
+	}
+	if f.flags&zmtp.FlagCommand == 0 {
+		return f, fmt.Errorf("%w: plain frame on an encrypted connection", zmtp.ErrProtocol)
+	}
+	cmd, err := zmtp.ParseCommand(f.body)
+	if err != nil {
+		return f, err
+	}
+	if cmd.Name != zmtp.CmdMessage {
+		return f, fmt.Errorf("%w: %s command on an encrypted connection", zmtp.ErrProtocol, cmd.Name)
+	}
+	flags, body, err := s.codec.Open(f.body)
+	return frame{flags: flags, body: body}, err
+}
+
+// deliver hands a batch to the socket, waiting while its queue is full.
+func (s *session) deliver(batch []pipe.Msg) error {
+	for {
+		n := s.pipe.In.PushBatch(batch)
+		batch = batch[n:]
+		if len(batch) == 0 {
+			return nil
+		}
+		select {
+		case <-s.pipe.EngineIn:
+		case <-s.quit:
+			return errDrained
+		}
+	}
+}
+
+// command handles a command frame after the handshake. Subscriptions become
+// messages for the socket, in the form ZMTP 3.0 peers send them.
+func (s *session) command(body []byte) (pipe.Msg, bool, error) {
+	cmd, err := zmtp.ParseCommand(body)
+	if err != nil {
+		return pipe.Msg{}, false, err
+	}
+	switch cmd.Name {
+	case zmtp.CmdPing:
+		return pipe.Msg{}, false, s.ping(cmd.Body)
+	case zmtp.CmdPong:
+		return pipe.Msg{}, false, nil
+	case zmtp.CmdSubscribe, zmtp.CmdCancel:
+		return s.subscription(cmd)
+	case zmtp.CmdError:
+		reason, _ := zmtp.ParseErrorReason(cmd.Body)
+		return pipe.Msg{}, false, fmt.Errorf("%w: peer sent ERROR %q", zmtp.ErrProtocol, reason)
+	}
+	// RFC 37 lets a peer send commands we do not know; libzmq ignores them.
+	return pipe.Msg{}, false, nil
+}
+
+func (s *session) subscription(cmd zmtp.Command) (pipe.Msg, bool, error) {
+	if s.cfg.SocketType != "PUB" && s.cfg.SocketType != "XPUB" {
+		s.cfg.logger().Debug("zmq: ignored subscription to a non-publisher", "type", s.cfg.SocketType)
+		return pipe.Msg{}, false, nil
+	}
+	sub := make([]byte, 1+len(cmd.Body))
+	if cmd.Name == zmtp.CmdSubscribe {
+		sub[0] = 1
+	}
+	copy(sub[1:], cmd.Body)
+	return pipe.Msg{Frames: [][]byte{sub}, Meta: s.peer.Meta}, true, nil
+}
+
+func (s *session) ping(body []byte) error {
+	ttl, context, err := zmtp.ParsePing(body)
+	if err != nil {
+		return err
+	}
+	if ttl > 0 {
+		s.peerTTL.Store(int64(ttl))
+	}
+	pong := append([]byte(nil), context...)
+	select {
+	case s.pongs <- pong:
+	default: // a PONG is already due; one answers both
+	}
+	s.pipe.EngineOut.Signal()
+	return nil
+}
+
+// silentFor is how long the peer has sent nothing.
+func (s *session) silentFor(now time.Time) time.Duration {
+	return now.Sub(time.Unix(0, s.lastRecv.Load()))
+}

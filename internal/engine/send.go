@@ -1,0 +1,188 @@
+package engine
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+const (
+	// Bodies this big go to the kernel from where they are (writev) rather
+	// than being copied into the write buffer.
+	gatherThreshold = 8 << 10
+	// flushThreshold bounds the write buffer within one batch.
+	flushThreshold = 256 << 10
+	// writeBatch bounds how many messages one write takes from the queue,
+	// so the queue's room frees up while a large batch is on its way.
+	writeBatch = 512
+)
+
+// output encodes a batch of messages into as few writes as it can: small
+// frames are copied into one buffer, large bodies are gathered by reference.
+type output struct {
+	conn  net.Conn
+	codec zmtp.Codec
+	buf   []byte
+	mark  int // start of buf not yet referenced by vec
+	vec   net.Buffers
+	store net.Buffers
+	// legacy peers (ZMTP 3.0) take subscriptions as messages.
+	legacy bool
+}
+
+func (o *output) frame(flags byte, body []byte) error {
+	if o.codec != nil {
+		var err error
+		o.buf, err = o.codec.Seal(o.buf, flags, body)
+		return err
+	}
+	o.buf = zmtp.AppendFrameHeader(o.buf, flags, len(body))
+	if len(body) < gatherThreshold {
+		o.buf = append(o.buf, body...)
+		return nil
+	}
+	o.vec = append(o.vec, o.buf[o.mark:len(o.buf):len(o.buf)], body)
+	o.mark = len(o.buf)
+	return nil
+}
+
+func (o *output) message(m pipe.Msg) error {
+	switch m.Kind {
+	case pipe.Subscribe, pipe.Cancel:
+		return o.subscription(m)
+	}
+	last := len(m.Frames) - 1
+	for i, body := range m.Frames {
+		flags := byte(0)
+		if i < last {
+			flags = zmtp.FlagMore
+		}
+		if err := o.frame(flags, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *output) subscription(m pipe.Msg) error {
+	topic := m.Frames[0]
+	name := zmtp.CmdSubscribe
+	if m.Kind == pipe.Cancel {
+		name = zmtp.CmdCancel
+	}
+	if !o.legacy {
+		return o.command(zmtp.Command{Name: name, Body: topic})
+	}
+	body := make([]byte, 1+len(topic))
+	if m.Kind == pipe.Subscribe {
+		body[0] = 1
+	}
+	copy(body[1:], topic)
+	return o.frame(0, body)
+}
+
+func (o *output) command(cmd zmtp.Command) error {
+	if o.codec == nil {
+		o.buf = zmtp.AppendCommand(o.buf, cmd.Name, cmd.Body)
+		return nil
+	}
+	body := zmtp.AppendCommand(nil, cmd.Name, cmd.Body)
+	_, _, n, _ := zmtp.ParseFrameHeader(body)
+	return o.frame(zmtp.FlagCommand, body[n:])
+}
+
+func (o *output) pending() int { return len(o.buf) - o.mark + len(o.vec) }
+
+// flush writes everything encoded so far in one writev.
+func (o *output) flush() error {
+	if len(o.vec) == 0 {
+		_, err := o.conn.Write(o.buf)
+		o.buf, o.mark = o.buf[:0], 0
+		return err
+	}
+	if o.mark < len(o.buf) {
+		o.vec = append(o.vec, o.buf[o.mark:])
+	}
+	o.store = o.vec
+	_, err := o.vec.WriteTo(o.conn)
+	clear(o.store)
+	o.vec, o.buf, o.mark = o.store[:0], o.buf[:0], 0
+	return err
+}
+
+func (s *session) writeLoop(readerDone <-chan error) error {
+	out := &output{conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe}
+	batch := make([]pipe.Msg, 0, writeBatch)
+	var tick <-chan time.Time
+	if s.cfg.HeartbeatInterval > 0 {
+		t := time.NewTicker(s.cfg.HeartbeatInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		var closed bool
+		batch, closed = s.pipe.Out.PopBatch(batch[:0], writeBatch)
+		if len(batch) > 0 {
+			if err := s.write(out, batch); err != nil {
+				return err
+			}
+			clear(batch)
+			continue
+		}
+		if closed {
+			return errDrained
+		}
+		select {
+		case <-s.pipe.EngineOut:
+		case <-readerDone:
+			return errReaderDone
+		case ctx := <-s.pongs:
+			if err := s.control(out, zmtp.PongCommand(ctx)); err != nil {
+				return err
+			}
+		case now := <-tick:
+			if err := s.heartbeat(out, now); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *session) write(out *output, batch []pipe.Msg) error {
+	for _, m := range batch {
+		if err := out.message(m); err != nil {
+			return err
+		}
+		if out.pending() >= flushThreshold {
+			if err := out.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return out.flush()
+}
+
+func (s *session) control(out *output, cmd zmtp.Command) error {
+	if err := out.command(cmd); err != nil {
+		return err
+	}
+	return out.flush()
+}
+
+// heartbeat drops a peer silent for too long, else sends a PING.
+func (s *session) heartbeat(out *output, now time.Time) error {
+	timeout := s.cfg.HeartbeatTimeout
+	if timeout <= 0 {
+		timeout = s.cfg.HeartbeatInterval
+	}
+	if ttl := time.Duration(s.peerTTL.Load()); ttl > 0 && ttl < timeout {
+		timeout = ttl
+	}
+	if silent := s.silentFor(now); silent > timeout {
+		return fmt.Errorf("%w: peer silent for %v", ErrHeartbeatTimeout, silent.Round(time.Millisecond))
+	}
+	return s.control(out, zmtp.PingCommand(s.cfg.HeartbeatTTL, nil))
+}

@@ -1,0 +1,82 @@
+package pipe
+
+import (
+	"sync"
+
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+// Pipe is a socket's link to one peer: a queue each way. Over tcp and ipc the
+// far ends of the queues belong to a connection's engine; over inproc they
+// belong to the peer socket, so messages pass by reference.
+type Pipe struct {
+	// In carries messages from the peer to the socket, Out the reverse.
+	In, Out *Queue
+	// EngineIn and EngineOut wake the engine that serves this pipe: when
+	// room frees up in In, and when a message arrives in Out. They outlive
+	// connections, so a reconnecting session keeps its queues.
+	EngineIn, EngineOut Wake
+
+	mu   sync.Mutex
+	peer Peer
+}
+
+// Peer is what the handshake told about the other end.
+type Peer struct {
+	// RoutingID is the peer's Identity property (empty if it sent none).
+	RoutingID []byte
+	// SocketType is the peer's Socket-Type property.
+	SocketType string
+	// Meta holds every property the peer's messages carry.
+	Meta *zmtp.Metadata
+	// LegacySubscribe is set for ZMTP 3.0 peers, which take subscriptions
+	// as messages rather than SUBSCRIBE/CANCEL commands.
+	LegacySubscribe bool
+}
+
+// New returns a pipe for a connection: In bounded by recvHWM and Out by
+// sendHWM; the socket's wake-ups are signalled when In gets a message and
+// when Out gets room.
+func New(sendHWM, recvHWM int, socketReadable, socketWritable Wake) *Pipe {
+	p := &Pipe{EngineIn: NewWake(), EngineOut: NewWake()}
+	p.In = NewQueue(recvHWM, socketReadable, p.EngineIn)
+	p.Out = NewQueue(sendHWM, p.EngineOut, socketWritable)
+	return p
+}
+
+// NewPair joins two sockets directly, for inproc: what one pushes on its Out
+// the other pops from its In. Each queue is bounded by the sum of the
+// sender's send HWM and the receiver's receive HWM, as libzmq computes it
+// (0 on either side means unbounded).
+func NewPair(a, b Ends) (*Pipe, *Pipe) {
+	ab := NewQueue(joinHWM(a.SendHWM, b.RecvHWM), b.Readable, a.Writable)
+	ba := NewQueue(joinHWM(b.SendHWM, a.RecvHWM), a.Readable, b.Writable)
+	return &Pipe{In: ba, Out: ab}, &Pipe{In: ab, Out: ba}
+}
+
+// Ends describes one socket's side of an inproc pair.
+type Ends struct {
+	SendHWM, RecvHWM   int
+	Readable, Writable Wake
+}
+
+func joinHWM(send, recv int) int {
+	if send <= 0 || recv <= 0 {
+		return 0
+	}
+	return send + recv
+}
+
+// SetPeer records who is at the other end (after each handshake).
+func (p *Pipe) SetPeer(peer Peer) {
+	p.mu.Lock()
+	p.peer = peer
+	p.mu.Unlock()
+}
+
+// Peer returns who is at the other end.
+func (p *Pipe) Peer() Peer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.peer
+}

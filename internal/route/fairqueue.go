@@ -1,0 +1,62 @@
+package route
+
+import "github.com/purezmq/zmq/internal/pipe"
+
+// FairQueue receives from its pipes in turn, one message from each, so a
+// busy peer cannot starve the others (libzmq's fq_t). A pipe whose queue
+// is closed is dropped once it has been read dry, so no message a peer sent
+// before it went away is lost.
+type FairQueue struct {
+	pipes []*pipe.Pipe
+	next  int
+}
+
+// Add makes p a source.
+func (fq *FairQueue) Add(p *pipe.Pipe) { fq.pipes = append(fq.pipes, p) }
+
+// Remove drops p at once, with whatever it still holds.
+func (fq *FairQueue) Remove(p *pipe.Pipe) {
+	for i, q := range fq.pipes {
+		if q == p {
+			fq.drop(i)
+			return
+		}
+	}
+}
+
+func (fq *FairQueue) drop(i int) {
+	fq.pipes = append(fq.pipes[:i], fq.pipes[i+1:]...)
+	if fq.next > i {
+		fq.next--
+	}
+	if fq.next >= len(fq.pipes) {
+		fq.next = 0
+	}
+}
+
+// Len is the number of pipes.
+func (fq *FairQueue) Len() int { return len(fq.pipes) }
+
+// Recv returns the next message and the pipe it came from; ok is false when
+// no pipe has one (each is then armed to wake the receiver).
+func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
+	n := len(fq.pipes)
+	var dead []*pipe.Pipe
+	for k := 0; k < n; k++ {
+		idx := (fq.next + k) % n
+		p := fq.pipes[idx]
+		msg, got, closed := p.In.Pop()
+		if got {
+			fq.next = (idx + 1) % n
+			m, from, ok = msg, p, true
+			break
+		}
+		if closed {
+			dead = append(dead, p)
+		}
+	}
+	for _, p := range dead {
+		fq.Remove(p)
+	}
+	return m, from, ok
+}

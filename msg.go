@@ -1,0 +1,76 @@
+package zmq
+
+import (
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+// Msg is one message: one or more frames that travel together, all or none.
+//
+// Sending hands the frames over: the caller must not change them afterwards.
+// That is what lets inproc pass messages without a copy. A received message's
+// frames belong to the receiver.
+type Msg struct {
+	Frames [][]byte
+	meta   *zmtp.Metadata
+}
+
+// NewMsg returns a message of the given frames.
+func NewMsg(frames ...[]byte) Msg { return Msg{Frames: frames} }
+
+// NewMsgString returns a message of the given frames, as text.
+func NewMsgString(frames ...string) Msg {
+	m := Msg{Frames: make([][]byte, len(frames))}
+	for i, f := range frames {
+		m.Frames[i] = []byte(f)
+	}
+	return m
+}
+
+// Bytes returns the first frame, or nil for an empty message.
+func (m Msg) Bytes() []byte {
+	if len(m.Frames) == 0 {
+		return nil
+	}
+	return m.Frames[0]
+}
+
+// String returns the frames joined as text, for logs and examples.
+func (m Msg) String() string {
+	switch len(m.Frames) {
+	case 0:
+		return ""
+	case 1:
+		return string(m.Frames[0])
+	}
+	n := 0
+	for _, f := range m.Frames {
+		n += len(f) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, f := range m.Frames {
+		if i > 0 {
+			b = append(b, '|')
+		}
+		b = append(b, f...)
+	}
+	return string(b)
+}
+
+// Property returns a property of the connection the message came in on:
+// "Socket-Type", "Identity" and any other the peer sent in its handshake,
+// "Peer-Address" (tcp), "User-Id" (set by authentication), and whatever the
+// ZAP handler added. Names compare without regard to case.
+func (m Msg) Property(name string) (string, bool) {
+	if m.meta == nil {
+		return "", false
+	}
+	if name == "Routing-Id" {
+		name = "Identity"
+	}
+	return m.meta.Get(name)
+}
+
+func fromPipe(m pipe.Msg) Msg { return Msg{Frames: m.Frames, meta: m.Meta} }
+
+func (m Msg) toPipe() pipe.Msg { return pipe.Msg{Frames: m.Frames, Meta: m.meta} }

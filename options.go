@@ -1,0 +1,167 @@
+package zmq
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option configures a socket, in NewSocket or SetOptions. Options that shape
+// connections (HWMs, security, heartbeats, ...) apply to connections made
+// after they are set, as in libzmq.
+type Option func(*options) error
+
+// options are a socket's settings; the defaults are libzmq 4.3's.
+type options struct {
+	sendHWM, recvHWM         int
+	linger                   time.Duration
+	routingID                []byte
+	routerMandatory          bool
+	reconnectMin             time.Duration
+	reconnectMax             time.Duration
+	maxMsgSize               int64
+	heartbeatIvl             time.Duration
+	heartbeatTimeout         time.Duration
+	heartbeatTTL             time.Duration
+	handshakeTimeout         time.Duration
+	sendTimeout              time.Duration
+	recvTimeout              time.Duration
+	security                 security
+	zapDomain                string
+	log                      *slog.Logger
+	reqRelaxed, reqCorrelate bool
+}
+
+func defaultOptions() options {
+	return options{
+		sendHWM:          1000,
+		recvHWM:          1000,
+		linger:           -1,
+		reconnectMin:     100 * time.Millisecond,
+		maxMsgSize:       -1,
+		handshakeTimeout: 30 * time.Second,
+		sendTimeout:      -1,
+		recvTimeout:      -1,
+	}
+}
+
+// WithSendHWM bounds the messages queued for each peer (ZMQ_SNDHWM); 0 is
+// no bound. What happens at the bound depends on the socket type: most
+// block, PUB and ROUTER drop.
+func WithSendHWM(n int) Option {
+	return func(o *options) error {
+		if n < 0 {
+			return fmt.Errorf("%w: send HWM %d", ErrInvalid, n)
+		}
+		o.sendHWM = n
+		return nil
+	}
+}
+
+// WithRecvHWM bounds the messages queued from each peer (ZMQ_RCVHWM); 0 is
+// no bound.
+func WithRecvHWM(n int) Option {
+	return func(o *options) error {
+		if n < 0 {
+			return fmt.Errorf("%w: receive HWM %d", ErrInvalid, n)
+		}
+		o.recvHWM = n
+		return nil
+	}
+}
+
+// WithLinger bounds how long Close waits to send queued messages
+// (ZMQ_LINGER): 0 drops them at once, a negative duration waits for as long
+// as it takes (libzmq's default).
+func WithLinger(d time.Duration) Option {
+	return func(o *options) error { o.linger = d; return nil }
+}
+
+// WithRoutingID names this socket to its peers (ZMQ_ROUTING_ID): a ROUTER
+// peer routes to it by this id. 1 to 255 bytes, not starting with a zero
+// byte (libzmq reserves those).
+func WithRoutingID(id []byte) Option {
+	return func(o *options) error {
+		if len(id) == 0 || len(id) > 255 || id[0] == 0 {
+			return fmt.Errorf("%w: routing id must be 1..255 bytes not starting with 0", ErrInvalid)
+		}
+		o.routingID = append([]byte(nil), id...)
+		return nil
+	}
+}
+
+// WithRouterMandatory makes a ROUTER fail with ErrHostUnreachable when a
+// message is addressed to an unknown peer, and ErrAgain when the peer's queue
+// is full, instead of dropping it (ZMQ_ROUTER_MANDATORY).
+func WithRouterMandatory(on bool) Option {
+	return func(o *options) error { o.routerMandatory = on; return nil }
+}
+
+// WithReconnectInterval sets how long a connecting socket waits before
+// retrying (ZMQ_RECONNECT_IVL, default 100ms), doubling after each failure up
+// to max (ZMQ_RECONNECT_IVL_MAX; 0, the default, keeps min).
+func WithReconnectInterval(min, max time.Duration) Option {
+	return func(o *options) error {
+		if min <= 0 || max < 0 {
+			return fmt.Errorf("%w: reconnect interval %v..%v", ErrInvalid, min, max)
+		}
+		o.reconnectMin, o.reconnectMax = min, max
+		return nil
+	}
+}
+
+// WithMaxMsgSize drops peers that send a message bigger than n bytes
+// (ZMQ_MAXMSGSIZE); negative is no limit. The check is made on the sizes
+// frames declare, before anything is allocated for them.
+func WithMaxMsgSize(n int64) Option {
+	return func(o *options) error { o.maxMsgSize = n; return nil }
+}
+
+// WithHeartbeat sends a PING every interval (ZMQ_HEARTBEAT_IVL), drops a
+// peer that sends nothing for timeout (ZMQ_HEARTBEAT_TIMEOUT; 0 means the
+// interval), and asks the peer to drop us after ttl of silence
+// (ZMQ_HEARTBEAT_TTL; 0 is none). A connecting socket redials a dropped peer.
+func WithHeartbeat(interval, timeout, ttl time.Duration) Option {
+	return func(o *options) error {
+		if interval < 0 || timeout < 0 || ttl < 0 || ttl > 6553500*time.Millisecond {
+			return fmt.Errorf("%w: heartbeat %v/%v/%v", ErrInvalid, interval, timeout, ttl)
+		}
+		o.heartbeatIvl, o.heartbeatTimeout, o.heartbeatTTL = interval, timeout, ttl
+		return nil
+	}
+}
+
+// WithHandshakeTimeout drops a peer that has not finished the ZMTP handshake
+// in d (ZMQ_HANDSHAKE_IVL, default 30s); 0 waits forever.
+func WithHandshakeTimeout(d time.Duration) Option {
+	return func(o *options) error { o.handshakeTimeout = d; return nil }
+}
+
+// WithSendTimeout makes Send give up with ErrAgain after d (ZMQ_SNDTIMEO):
+// 0 returns at once when it would block, negative (the default) waits.
+func WithSendTimeout(d time.Duration) Option {
+	return func(o *options) error { o.sendTimeout = d; return nil }
+}
+
+// WithRecvTimeout makes Recv give up with ErrAgain after d (ZMQ_RCVTIMEO):
+// 0 returns at once when no message is queued, negative (the default) waits.
+func WithRecvTimeout(d time.Duration) Option {
+	return func(o *options) error { o.recvTimeout = d; return nil }
+}
+
+// WithLogger logs why connections were dropped. The default logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error { o.log = l; return nil }
+}
+
+// WithZAPDomain sets the domain passed to the ZAP handler (ZMQ_ZAP_DOMAIN).
+func WithZAPDomain(domain string) Option {
+	return func(o *options) error { o.zapDomain = domain; return nil }
+}
+
+func (o options) logger() *slog.Logger {
+	if o.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.log
+}

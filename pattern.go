@@ -1,0 +1,100 @@
+package zmq
+
+import (
+	"fmt"
+
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/route"
+)
+
+func newPattern(s *Socket) (pattern, error) {
+	switch s.typ {
+	case PAIR:
+		return &pair{}, nil
+	case PUSH:
+		return &push{}, nil
+	case PULL:
+		return &pull{}, nil
+	case DEALER:
+		return &dealer{}, nil
+	case REQ:
+		return &req{}, nil
+	case REP:
+		return &rep{}, nil
+	}
+	return nil, fmt.Errorf("%w: socket type %v", ErrNotSupported, s.typ)
+}
+
+// noReconnect is embedded by patterns that need not hear of reconnections.
+type noReconnect struct{}
+
+func (noReconnect) reconnected(*pipe.Pipe) {}
+
+// cannotSend and cannotRecv are embedded by one-way patterns.
+type cannotSend struct{}
+
+func (cannotSend) send(*pipe.Msg) error {
+	return fmt.Errorf("%w: this socket type only receives", ErrNotSupported)
+}
+
+type cannotRecv struct{}
+
+func (cannotRecv) recv() (pipe.Msg, error) {
+	return pipe.Msg{}, fmt.Errorf("%w: this socket type only sends", ErrNotSupported)
+}
+
+// balanced sends round-robin over its pipes and blocks when all are full.
+type balanced struct{ lb route.LoadBalancer }
+
+func (b *balanced) send(m *pipe.Msg) error {
+	if b.lb.Send(*m) == nil {
+		return errWouldBlock
+	}
+	return nil
+}
+
+// fairQueued receives from its pipes in turn.
+type fairQueued struct{ fq route.FairQueue }
+
+func (f *fairQueued) recv() (pipe.Msg, error) {
+	m, _, ok := f.fq.Recv()
+	if !ok {
+		return pipe.Msg{}, errWouldBlock
+	}
+	return m, nil
+}
+
+// push is PUSH (RFC 30): round-robin to connected PULLs, blocking at HWM.
+type push struct {
+	noReconnect
+	cannotRecv
+	balanced
+}
+
+func (p *push) attach(x *pipe.Pipe) bool { p.lb.Add(x); return true }
+func (p *push) detach(x *pipe.Pipe)      { p.lb.Remove(x) }
+
+// pull is PULL (RFC 30): fair-queues from connected PUSHes.
+type pull struct {
+	noReconnect
+	cannotSend
+	fairQueued
+}
+
+func (p *pull) attach(x *pipe.Pipe) bool { p.fq.Add(x); return true }
+func (p *pull) detach(*pipe.Pipe)        {} // the fair queue drops it once read dry
+
+// dealer is DEALER (RFC 28): round-robin out, fair-queued in, no envelope.
+type dealer struct {
+	noReconnect
+	balanced
+	fairQueued
+}
+
+func (d *dealer) attach(x *pipe.Pipe) bool {
+	d.lb.Add(x)
+	d.fq.Add(x)
+	return true
+}
+
+func (d *dealer) detach(x *pipe.Pipe) { d.lb.Remove(x) }

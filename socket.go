@@ -1,0 +1,246 @@
+package zmq
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/purezmq/zmq/internal/engine"
+	"github.com/purezmq/zmq/internal/pipe"
+)
+
+// Socket is a ZeroMQ socket. Like a libzmq socket it is meant for one
+// goroutine at a time, but its methods are safe to call concurrently: one
+// goroutine may Send while another Receives, and Close may be called from
+// anywhere, unblocking both.
+type Socket struct {
+	typ Type
+	ctx *Context
+
+	// opMu guards the pattern's state: every send, receive and change of
+	// pipes happens under it. It is never held while waiting.
+	opMu sync.Mutex
+	pat  pattern
+
+	readable, writable pipe.Wake
+	done               chan struct{}
+	closeOnce          sync.Once
+
+	mu           sync.Mutex // guards the fields below
+	opts         options
+	closing      bool
+	lastEndpoint string
+	listeners    map[string][]*listener
+	dialers      map[string][]*dialer
+	inprocs      map[string][]*inprocLink
+	pipes        map[*pipe.Pipe]struct{}
+	// kill is closed when lingering is over: connections still open are
+	// then cut.
+	kill chan struct{}
+
+	wg    sync.WaitGroup
+	stats engine.Stats
+}
+
+// pattern is what a socket type implements. Every method runs under opMu.
+type pattern interface {
+	// attach adds a pipe to a new peer (or, for a connecting socket, to an
+	// endpoint that will have peers). It reports false to refuse the peer
+	// (a PAIR that has one already).
+	attach(p *pipe.Pipe) bool
+	// reconnected tells that a connecting pipe has a new peer behind it.
+	reconnected(p *pipe.Pipe)
+	// detach removes a pipe for good.
+	detach(p *pipe.Pipe)
+	// send queues m, or returns errWouldBlock if it must wait.
+	send(m *pipe.Msg) error
+	// recv returns the next message, or errWouldBlock.
+	recv() (pipe.Msg, error)
+}
+
+// NewSocket returns a socket of type t in the default context.
+func NewSocket(t Type, opts ...Option) (*Socket, error) {
+	return defaultContext.NewSocket(t, opts...)
+}
+
+func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
+	s := &Socket{
+		typ:       t,
+		ctx:       c,
+		readable:  pipe.NewWake(),
+		writable:  pipe.NewWake(),
+		done:      make(chan struct{}),
+		opts:      defaultOptions(),
+		listeners: map[string][]*listener{},
+		dialers:   map[string][]*dialer{},
+		inprocs:   map[string][]*inprocLink{},
+		pipes:     map[*pipe.Pipe]struct{}{},
+		kill:      make(chan struct{}),
+	}
+	for _, o := range opts {
+		if err := o(&s.opts); err != nil {
+			return nil, err
+		}
+	}
+	pat, err := newPattern(s)
+	if err != nil {
+		return nil, err
+	}
+	s.pat = pat
+	return s, nil
+}
+
+// Type returns the socket's type.
+func (s *Socket) Type() Type { return s.typ }
+
+// SetOptions changes options after the socket was made.
+func (s *Socket) SetOptions(opts ...Option) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.opts
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return err
+		}
+	}
+	s.opts = o
+	return nil
+}
+
+func (s *Socket) options() options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts
+}
+
+// Send sends a message, all of its frames or none. It blocks while the
+// socket type says to wait (no peer yet, or the high-water mark reached),
+// until ctx is done (returning ctx.Err()), the send timeout runs out
+// (ErrAgain), or the socket is closed (ErrClosed).
+func (s *Socket) Send(ctx context.Context, m Msg) error {
+	if len(m.Frames) == 0 {
+		return fmt.Errorf("%w: a message needs at least one frame", ErrInvalid)
+	}
+	pm := m.toPipe()
+	return s.wait(ctx, s.writable, s.options().sendTimeout, func() error {
+		return s.pat.send(&pm)
+	})
+}
+
+// Recv receives the next message. It blocks until one arrives, ctx is done
+// (returning ctx.Err()), the receive timeout runs out (ErrAgain), or the
+// socket is closed (ErrClosed).
+func (s *Socket) Recv(ctx context.Context) (Msg, error) {
+	var pm pipe.Msg
+	err := s.wait(ctx, s.readable, s.options().recvTimeout, func() error {
+		var err error
+		pm, err = s.pat.recv()
+		return err
+	})
+	if err != nil {
+		return Msg{}, err
+	}
+	return fromPipe(pm), nil
+}
+
+// wait runs op under opMu until it does not return errWouldBlock, waiting
+// for wake between tries.
+func (s *Socket) wait(ctx context.Context, wake pipe.Wake, timeout time.Duration, op func() error) error {
+	var expired <-chan time.Time
+	for {
+		select {
+		case <-s.done:
+			return ErrClosed
+		default:
+		}
+		s.opMu.Lock()
+		err := op()
+		s.opMu.Unlock()
+		if err != errWouldBlock {
+			return err
+		}
+		if timeout == 0 {
+			return ErrAgain
+		}
+		if timeout > 0 && expired == nil {
+			t := time.NewTimer(timeout)
+			defer t.Stop()
+			expired = t.C
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.done:
+			return ErrClosed
+		case <-expired:
+			return ErrAgain
+		}
+	}
+}
+
+// attach hands a new pipe to the pattern, unless the socket is closing.
+func (s *Socket) attach(p *pipe.Pipe) bool {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return false
+	}
+	s.pipes[p] = struct{}{}
+	s.mu.Unlock()
+	s.opMu.Lock()
+	ok := s.pat.attach(p)
+	s.opMu.Unlock()
+	if !ok {
+		s.mu.Lock()
+		delete(s.pipes, p)
+		s.mu.Unlock()
+		return false
+	}
+	s.wakeAll()
+	return true
+}
+
+func (s *Socket) reconnected(p *pipe.Pipe) {
+	s.opMu.Lock()
+	s.pat.reconnected(p)
+	s.opMu.Unlock()
+	s.wakeAll()
+}
+
+func (s *Socket) detach(p *pipe.Pipe) {
+	s.mu.Lock()
+	delete(s.pipes, p)
+	s.mu.Unlock()
+	s.opMu.Lock()
+	s.pat.detach(p)
+	s.opMu.Unlock()
+	s.wakeAll()
+}
+
+// wakeAll wakes a waiting Send and Recv so they look at the pipes again.
+func (s *Socket) wakeAll() {
+	s.readable.Signal()
+	s.writable.Signal()
+}
+
+// Stats are counts of connections the socket dropped, by reason.
+type Stats struct {
+	ProtocolErrors    int64
+	AuthFailures      int64
+	HandshakeTimeouts int64
+	OversizedMessages int64
+	HeartbeatTimeouts int64
+}
+
+// Stats returns how many connections were dropped, and why.
+func (s *Socket) Stats() Stats {
+	return Stats{
+		ProtocolErrors:    s.stats.ProtocolErrors.Load(),
+		AuthFailures:      s.stats.AuthFailures.Load(),
+		HandshakeTimeouts: s.stats.HandshakeTimeouts.Load(),
+		OversizedMessages: s.stats.OversizedMessages.Load(),
+		HeartbeatTimeouts: s.stats.HeartbeatTimeouts.Load(),
+	}
+}
