@@ -1,0 +1,28 @@
+# make test: everything CI runs. make bench: ours beside libzmq.
+GO ?= go
+
+.PHONY: test vet unit interop libzmq fuzz bench demo
+
+test: vet unit interop
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# The interop tests need cgo and Debian's libzmq; they live in their own
+# module so the main module stays cgo-free.
+interop: libzmq
+	cd interop && CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+libzmq:
+	@bash scripts/install-libzmq.sh
+
+FUZZTIME ?= 60s
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+demo:
+	$(GO) run ./cmd/zmq demo
