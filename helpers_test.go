@@ -43,6 +43,12 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
+func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func send(t *testing.T, s *zmq.Socket, frames ...string) {
 	t.Helper()
 	if err := s.Send(ctxT(t), zmq.NewMsgString(frames...)); err != nil {
