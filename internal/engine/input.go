@@ -136,21 +136,32 @@ func (in *input) header() (header, error) {
 }
 
 // readOwn reads a large body into its own buffer: what is buffered is copied,
-// the rest comes straight from the connection with no copy.
+// the rest comes straight from the connection with no copy. A body bigger
+// than growStep is grown as its bytes arrive, so a peer that declares an
+// enormous frame (there may be no WithMaxMsgSize) makes us allocate no more
+// than about twice what it has really sent.
 func (in *input) readOwn(size int) ([]byte, error) {
-	body := make([]byte, size)
+	body := make([]byte, min(size, growStep))
 	n := copy(body, in.buffered())
 	in.r += n
-	if n < size {
-		if _, err := io.ReadFull(in.src, body[n:]); err != nil {
-			return nil, err
+	for n < size {
+		if n == len(body) {
+			body = append(body, make([]byte, min(size-n, len(body)))...)
 		}
-		if in.onRead != nil {
+		m, err := io.ReadFull(in.src, body[n:])
+		n += m
+		if m > 0 && in.onRead != nil {
 			in.onRead()
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	return body, nil
 }
+
+// growStep is the most a large body is allocated ahead of its bytes.
+const growStep = 4 << 20
 
 // complete reports whether a whole frame is buffered, so the reader can hand
 // over what it has parsed before it blocks in a read.
