@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/purezmq/zmq/internal/engine"
@@ -41,6 +42,11 @@ type Socket struct {
 
 	wg    sync.WaitGroup
 	stats engine.Stats
+
+	// outgoing holds the message being sent, under opMu.
+	outgoing pipe.Msg
+	// The timeouts are read on every call, so they are kept out of mu.
+	sendTimeout, recvTimeout atomic.Int64
 }
 
 // pattern is what a socket type implements. Every method runs under opMu.
@@ -83,6 +89,7 @@ func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
 			return nil, err
 		}
 	}
+	s.storeTimeouts()
 	pat, err := newPattern(s)
 	if err != nil {
 		return nil, err
@@ -105,7 +112,13 @@ func (s *Socket) SetOptions(opts ...Option) error {
 		}
 	}
 	s.opts = o
+	s.storeTimeouts()
 	return nil
+}
+
+func (s *Socket) storeTimeouts() {
+	s.sendTimeout.Store(int64(s.opts.sendTimeout))
+	s.recvTimeout.Store(int64(s.opts.recvTimeout))
 }
 
 func (s *Socket) options() options {
@@ -122,61 +135,94 @@ func (s *Socket) Send(ctx context.Context, m Msg) error {
 	if len(m.Frames) == 0 {
 		return fmt.Errorf("%w: a message needs at least one frame", ErrInvalid)
 	}
-	pm := m.toPipe()
-	return s.wait(ctx, s.writable, s.options().sendTimeout, func() error {
-		return s.pat.send(&pm)
-	})
+	var w waiter
+	defer w.stop()
+	for {
+		if s.isClosed() {
+			return ErrClosed
+		}
+		s.opMu.Lock()
+		// The message goes through a field, not a local, so that handing
+		// its address to the socket type does not move it to the heap.
+		s.outgoing = m.toPipe()
+		err := s.pat.send(&s.outgoing)
+		s.outgoing = pipe.Msg{}
+		s.opMu.Unlock()
+		if err != errWouldBlock {
+			return err
+		}
+		if err := w.wait(ctx, s, s.writable, time.Duration(s.sendTimeout.Load())); err != nil {
+			return err
+		}
+	}
 }
 
 // Recv receives the next message. It blocks until one arrives, ctx is done
 // (returning ctx.Err()), the receive timeout runs out (ErrAgain), or the
 // socket is closed (ErrClosed).
 func (s *Socket) Recv(ctx context.Context) (Msg, error) {
-	var pm pipe.Msg
-	err := s.wait(ctx, s.readable, s.options().recvTimeout, func() error {
-		var err error
-		pm, err = s.pat.recv()
-		return err
-	})
-	if err != nil {
-		return Msg{}, err
-	}
-	return fromPipe(pm), nil
-}
-
-// wait runs op under opMu until it does not return errWouldBlock, waiting
-// for wake between tries.
-func (s *Socket) wait(ctx context.Context, wake pipe.Wake, timeout time.Duration, op func() error) error {
-	var expired <-chan time.Time
+	var w waiter
+	defer w.stop()
 	for {
-		select {
-		case <-s.done:
-			return ErrClosed
-		default:
+		if s.isClosed() {
+			return Msg{}, ErrClosed
 		}
 		s.opMu.Lock()
-		err := op()
+		pm, err := s.pat.recv()
 		s.opMu.Unlock()
+		if err == nil {
+			return fromPipe(pm), nil
+		}
 		if err != errWouldBlock {
-			return err
+			return Msg{}, err
 		}
-		if timeout == 0 {
-			return ErrAgain
+		if err := w.wait(ctx, s, s.readable, time.Duration(s.recvTimeout.Load())); err != nil {
+			return Msg{}, err
 		}
-		if timeout > 0 && expired == nil {
-			t := time.NewTimer(timeout)
-			defer t.Stop()
-			expired = t.C
+	}
+}
+
+func (s *Socket) isClosed() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// waiter waits for a wake-up between tries of a blocking call, and owns the
+// call's timeout timer, made only if the call does have to wait.
+type waiter struct {
+	timer *time.Timer
+}
+
+func (w *waiter) wait(ctx context.Context, s *Socket, wake pipe.Wake, timeout time.Duration) error {
+	if timeout == 0 {
+		return ErrAgain
+	}
+	var expired <-chan time.Time
+	if timeout > 0 {
+		if w.timer == nil {
+			w.timer = time.NewTimer(timeout)
 		}
-		select {
-		case <-wake:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-s.done:
-			return ErrClosed
-		case <-expired:
-			return ErrAgain
-		}
+		expired = w.timer.C
+	}
+	select {
+	case <-wake:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.done:
+		return ErrClosed
+	case <-expired:
+		return ErrAgain
+	}
+}
+
+func (w *waiter) stop() {
+	if w.timer != nil {
+		w.timer.Stop()
 	}
 }
 
