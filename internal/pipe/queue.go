@@ -66,6 +66,10 @@ type Queue struct {
 	writerArmed bool
 	readerWake  Wake
 	writerWake  Wake
+
+	// cache and cachePos belong to the consumer alone (see Pop).
+	cache    []Msg
+	cachePos int
 }
 
 // NewQueue returns a queue holding at most hwm messages (0: unbounded) that
@@ -172,7 +176,18 @@ func (q *Queue) Writable() bool {
 
 // Pop removes the oldest message. ok is false when the queue is empty; then
 // the consumer is armed, and closed tells whether no message will ever come.
+//
+// Pop takes messages from the shared ring a batch at a time into a cache
+// only the consumer touches, so most calls take no lock. The cache is not
+// counted against the HWM: like libzmq's prefetching reader, a queue may
+// hold up to twice its HWM while its consumer is busy.
 func (q *Queue) Pop() (m Msg, ok, closed bool) {
+	if q.cachePos < len(q.cache) {
+		m = q.cache[q.cachePos]
+		q.cache[q.cachePos] = Msg{}
+		q.cachePos++
+		return m, true, false
+	}
 	q.mu.Lock()
 	if q.count == 0 {
 		q.readerArmed = !q.writeClosed
@@ -180,14 +195,23 @@ func (q *Queue) Pop() (m Msg, ok, closed bool) {
 		q.mu.Unlock()
 		return Msg{}, false, closed
 	}
-	m = q.take()
+	q.cache, q.cachePos = q.cache[:0], 0
+	for n := 0; q.count > 0 && n < popBatch; n++ {
+		q.cache = append(q.cache, q.take())
+	}
 	wake := q.takeWriterWake()
 	q.mu.Unlock()
 	if wake != nil {
 		wake.Signal()
 	}
+	m = q.cache[0]
+	q.cache[0] = Msg{}
+	q.cachePos = 1
 	return m, true, false
 }
+
+// popBatch bounds how many messages one locked Pop moves to the cache.
+const popBatch = 256
 
 // PopBatch appends up to max queued messages to dst. When it returns none,
 // the consumer is armed, and closed tells whether none will ever come.
