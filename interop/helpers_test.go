@@ -309,7 +309,13 @@ func newLZMonitor(t *testing.T, target *zmq4.Socket) *lzMonitor {
 	must(t, target.Monitor(addr, zmq4.EVENT_ALL))
 	s, err := zmq4.NewSocket(zmq4.PAIR)
 	must(t, err)
-	t.Cleanup(func() { s.Close() })
+	// Stop the monitor before closing its reader: libzmq's I/O thread
+	// blocks for good sending an event to a monitor PAIR whose reader is
+	// gone, which stalls every socket of the context after it.
+	t.Cleanup(func() {
+		_ = target.Monitor("", 0)
+		s.Close()
+	})
 	must(t, s.SetLinger(0))
 	must(t, s.SetRcvtimeo(100*time.Millisecond))
 	must(t, s.Connect(addr))
