@@ -36,9 +36,12 @@ func (s *Socket) Bind(endpoint string) error {
 	ln, err := transport.Listen(ep)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("%w: %s: %v", ErrAddrInUse, endpoint, err)
+			err = fmt.Errorf("%w: %s: %v", ErrAddrInUse, endpoint, err)
+		} else {
+			err = fmt.Errorf("zmq: bind %s: %w", endpoint, err)
 		}
-		return fmt.Errorf("zmq: bind %s: %w", endpoint, err)
+		s.emit(EventBindFailed, endpoint, err)
+		return err
 	}
 	l := &listener{ln: ln, conns: map[net.Conn]struct{}{}}
 	s.mu.Lock()
@@ -54,6 +57,7 @@ func (s *Socket) Bind(endpoint string) error {
 	s.lastEndpoint = ln.Endpoint()
 	s.wg.Add(1)
 	s.mu.Unlock()
+	s.emit(EventListening, ln.Endpoint(), nil)
 	go s.acceptLoop(l)
 	return nil
 }
@@ -81,8 +85,10 @@ func (s *Socket) acceptLoop(l *listener) {
 		conn, err := l.ln.Accept()
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
+				s.emit(EventClosed, l.ln.Endpoint(), nil)
 				return
 			}
+			s.emit(EventAcceptFailed, l.ln.Endpoint(), err)
 			// Out of file descriptors and the like: wait rather than spin.
 			s.options().logger().Warn("zmq: accept failed", "endpoint", l.ln.Endpoint(), "err", err)
 			time.Sleep(100 * time.Millisecond)
@@ -92,6 +98,7 @@ func (s *Socket) acceptLoop(l *listener) {
 			conn.Close()
 			continue
 		}
+		s.emit(EventAccepted, l.ln.Endpoint(), nil)
 		s.wg.Add(1)
 		go s.serve(l, conn)
 	}
@@ -102,10 +109,13 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 	defer s.wg.Done()
 	defer s.untrack(conn, l)
 	cfg := s.engineConfig()
+	endpoint := l.ln.Endpoint()
 	c, err := engine.Handshake(conn, cfg)
 	if err != nil {
+		s.handshakeFailed(endpoint, err)
 		return
 	}
+	s.emit(EventHandshakeSucceeded, endpoint, nil)
 	o := s.options()
 	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
 	p.SetPeer(c.Peer())
@@ -113,9 +123,10 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 		c.Close()
 		return
 	}
-	_ = c.Run(p)
+	err = c.Run(p)
 	p.In.CloseWrite()
 	s.detach(p)
+	s.emit(EventDisconnected, endpoint, err)
 }
 
 // track records a live connection so Close and Unbind can cut it; it

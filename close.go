@@ -44,6 +44,7 @@ func (s *Socket) Close() error {
 		defer t.Stop()
 	}
 	s.wg.Wait()
+	s.stopMonitors()
 	s.ctx.forget(s)
 	return nil
 }

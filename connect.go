@@ -15,7 +15,8 @@ import (
 // failure with backoff, and keeps its pipe across connections, so messages
 // sent before the peer is up are queued (libzmq without ZMQ_IMMEDIATE).
 type dialer struct {
-	ep     transport.Endpoint
+	endpoint string
+	ep       transport.Endpoint
 	pipe   *pipe.Pipe
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -37,7 +38,7 @@ func (s *Socket) Connect(endpoint string) error {
 		return err
 	}
 	o := s.options()
-	d := &dialer{ep: ep, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
+	d := &dialer{endpoint: endpoint, ep: ep, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	s.mu.Lock()
 	if s.closing {
@@ -67,8 +68,10 @@ func (s *Socket) dialLoop(d *dialer) {
 		if s.lingerDone(d) {
 			break
 		}
+		wait := backoff.Next()
+		s.emit(EventConnectRetried, d.endpoint, nil)
 		select {
-		case <-time.After(backoff.Next()):
+		case <-time.After(wait):
 		case <-d.ctx.Done():
 		}
 	}
@@ -91,10 +94,12 @@ func (s *Socket) lingerDone(d *dialer) bool {
 // connectOnce dials, shakes hands and runs one connection to its end. It
 // reports whether the handshake succeeded.
 func (s *Socket) connectOnce(d *dialer, again bool) bool {
+	s.emit(EventConnectDelayed, d.endpoint, nil)
 	conn, err := transport.Dial(d.ctx, d.ep)
 	if err != nil {
 		return false
 	}
+	s.emit(EventConnected, d.endpoint, nil)
 	if !s.setDialerConn(d, conn) {
 		conn.Close()
 		return false
@@ -102,15 +107,18 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	defer s.setDialerConn(d, nil)
 	c, err := engine.Handshake(conn, s.engineConfig())
 	if err != nil {
+		s.handshakeFailed(d.endpoint, err)
 		return false
 	}
+	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
 	d.pipe.SetPeer(c.Peer())
 	if again {
 		s.reconnected(d.pipe)
 	} else {
 		s.wakeAll()
 	}
-	_ = c.Run(d.pipe)
+	err = c.Run(d.pipe)
+	s.emit(EventDisconnected, d.endpoint, err)
 	return true
 }
 

@@ -43,6 +43,9 @@ type Socket struct {
 	wg    sync.WaitGroup
 	stats engine.Stats
 
+	monMu    sync.Mutex
+	monitors []*Monitor
+
 	// outgoing holds the message being sent, under opMu.
 	outgoing pipe.Msg
 	// The timeouts are read on every call, so they are kept out of mu.
