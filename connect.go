@@ -17,10 +17,10 @@ import (
 type dialer struct {
 	endpoint string
 	ep       transport.Endpoint
-	pipe   *pipe.Pipe
-	ctx    context.Context
-	cancel context.CancelFunc
-	conn   net.Conn // the live connection, guarded by the socket's mu
+	pipe     *pipe.Pipe
+	ctx      context.Context
+	cancel   context.CancelFunc
+	conn     net.Conn // the live connection, guarded by the socket's mu
 }
 
 // Connect connects to endpoint. The peer need not be there yet: the socket
