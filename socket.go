@@ -46,6 +46,10 @@ type Socket struct {
 	monMu    sync.Mutex
 	monitors []*Monitor
 
+	// peeked is a message a Poller received ahead for the next Recv.
+	peeked    pipe.Msg
+	hasPeeked bool
+
 	// outgoing holds the message being sent, under opMu.
 	outgoing pipe.Msg
 	// The timeouts are read on every call, so they are kept out of mu.
@@ -171,7 +175,7 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 			return Msg{}, ErrClosed
 		}
 		s.opMu.Lock()
-		pm, err := s.pat.recv()
+		pm, err := s.takeMessage()
 		s.opMu.Unlock()
 		if err == nil {
 			return fromPipe(pm), nil
@@ -183,6 +187,16 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 			return Msg{}, err
 		}
 	}
+}
+
+// takeMessage returns a message a Poller received ahead, or the next one.
+func (s *Socket) takeMessage() (pipe.Msg, error) {
+	if s.hasPeeked {
+		m := s.peeked
+		s.peeked, s.hasPeeked = pipe.Msg{}, false
+		return m, nil
+	}
+	return s.pat.recv()
 }
 
 func (s *Socket) isClosed() bool {
