@@ -71,8 +71,8 @@ func (s *Socket) bindInproc(endpoint, name string) error {
 func (s *Socket) completePending(pc pendingConnect) {
 	l, c := pc.link, pc.socket
 	ends := s.ends()
-	l.far.In.SetHWM(joinHWM(c.options().sendHWM, ends.RecvHWM))
-	l.far.Out.SetHWM(joinHWM(ends.SendHWM, c.options().recvHWM))
+	l.far.In.SetHWM(pipe.JoinHWM(c.options().sendHWM, ends.RecvHWM))
+	l.far.Out.SetHWM(pipe.JoinHWM(ends.SendHWM, c.options().recvHWM))
 	l.far.In.SetReaderWake(ends.Readable)
 	l.far.Out.SetWriterWake(ends.Writable)
 	l.far.SetPeer(c.peerInfo())
@@ -83,13 +83,6 @@ func (s *Socket) completePending(pc pendingConnect) {
 	s.addLink(&inprocLink{endpoint: l.endpoint, name: l.name, peer: c, near: l.far, far: l.near})
 	s.attach(l.far)
 	c.wakeAll()
-}
-
-func joinHWM(send, recv int) int {
-	if send <= 0 || recv <= 0 {
-		return 0
-	}
-	return send + recv
 }
 
 // pendingConnect is a connect waiting for its name to be bound.

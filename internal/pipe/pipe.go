@@ -49,8 +49,8 @@ func New(sendHWM, recvHWM int, socketReadable, socketWritable Wake) *Pipe {
 // sender's send HWM and the receiver's receive HWM, as libzmq computes it
 // (0 on either side means unbounded).
 func NewPair(a, b Ends) (*Pipe, *Pipe) {
-	ab := NewQueue(joinHWM(a.SendHWM, b.RecvHWM), b.Readable, a.Writable)
-	ba := NewQueue(joinHWM(b.SendHWM, a.RecvHWM), a.Readable, b.Writable)
+	ab := NewQueue(JoinHWM(a.SendHWM, b.RecvHWM), b.Readable, a.Writable)
+	ba := NewQueue(JoinHWM(b.SendHWM, a.RecvHWM), a.Readable, b.Writable)
 	return &Pipe{In: ba, Out: ab}, &Pipe{In: ab, Out: ba}
 }
 
@@ -60,7 +60,9 @@ type Ends struct {
 	Readable, Writable Wake
 }
 
-func joinHWM(send, recv int) int {
+// JoinHWM is the bound of an inproc queue: the sender's send HWM plus the
+// receiver's receive HWM, or none if either is unbounded (libzmq's rule).
+func JoinHWM(send, recv int) int {
 	if send <= 0 || recv <= 0 {
 		return 0
 	}
