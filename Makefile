@@ -26,3 +26,6 @@ fuzz:
 
 demo:
 	$(GO) run ./cmd/zmq demo
+
+bench:
+	bash bench/run.sh
