@@ -30,6 +30,7 @@ type options struct {
 	zapDomain                string
 	log                      *slog.Logger
 	reqRelaxed, reqCorrelate bool
+	patterns                 patternOptions // options_patterns.go
 }
 
 func defaultOptions() options {

@@ -10,17 +10,27 @@ import (
 func newPattern(s *Socket) (pattern, error) {
 	switch s.typ {
 	case PAIR:
-		return &pair{}, nil
+		return conflated(s, &pair{}), nil
 	case PUSH:
 		return &push{}, nil
 	case PULL:
-		return &pull{}, nil
+		return conflated(s, &pull{}), nil
 	case DEALER:
-		return &dealer{}, nil
+		return conflated(s, &dealer{}), nil
 	case REQ:
-		return &req{}, nil
+		return &req{sock: s}, nil
 	case REP:
 		return &rep{}, nil
+	case ROUTER:
+		return newRouter(s), nil
+	case PUB:
+		return newPublisher(s, false), nil
+	case XPUB:
+		return newPublisher(s, true), nil
+	case SUB:
+		return &sub{subscriberCore{sock: s}}, nil
+	case XSUB:
+		return &xsub{subscriberCore{sock: s}}, nil
 	}
 	return nil, fmt.Errorf("%w: socket type %v", ErrNotSupported, s.typ)
 }

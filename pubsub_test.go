@@ -1,0 +1,304 @@
+package zmq_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/purezmq/zmq"
+)
+
+func TestPubSubTopics(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			pub := newSocket(t, zmq.PUB)
+			sub := newSocket(t, zmq.SUB)
+			ep := bind(t, pub, tr.endpoint(t))
+			if err := sub.Subscribe("a"); err != nil {
+				t.Fatal(err)
+			}
+			connect(t, sub, ep)
+			if err := sub.Subscribe("b"); err != nil {
+				t.Fatal(err)
+			}
+			syncTopic(t, pub, sub, "a")
+			syncTopic(t, pub, sub, "b")
+			send(t, pub, "c1")
+			send(t, pub, "a1", "more")
+			send(t, pub, "x")
+			send(t, pub, "b1")
+			send(t, pub, "a2")
+			expect(t, sub, "a1", "more")
+			expect(t, sub, "b1")
+			expect(t, sub, "a2")
+		})
+	}
+}
+
+// TestPubSubBindConnectSwapped has the SUB bind and the PUB connect.
+func TestPubSubBindConnectSwapped(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			pub := newSocket(t, zmq.PUB)
+			sub := newSocket(t, zmq.SUB)
+			if err := sub.Subscribe(""); err != nil {
+				t.Fatal(err)
+			}
+			connect(t, pub, bind(t, sub, tr.endpoint(t)))
+			syncTopic(t, pub, sub, "")
+			send(t, pub, "anything")
+			expect(t, sub, "anything")
+		})
+	}
+}
+
+// TestUnsubscribe checks both ends: the SUB filters at once, and the PUB
+// stops sending once the cancel reached it (seen through an XSUB, which
+// does not filter).
+func TestUnsubscribe(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			pub := newSocket(t, zmq.PUB)
+			sub := newSocket(t, zmq.SUB)
+			xsub := newSocket(t, zmq.XSUB)
+			ep := bind(t, pub, tr.endpoint(t))
+			connect(t, sub, ep)
+			connect(t, xsub, ep)
+			sub.Subscribe("a")
+			sub.Subscribe("b")
+			sub.Subscribe("s1")
+			send(t, xsub, "\x01a")
+			send(t, xsub, "\x01b")
+			send(t, xsub, "\x01s2")
+			syncTopic(t, pub, sub, "s1")
+			syncTopic(t, pub, xsub, "s2")
+
+			if err := sub.Unsubscribe("a"); err != nil {
+				t.Fatal(err)
+			}
+			send(t, pub, "a1")
+			send(t, pub, "b1")
+			expect(t, sub, "b1") // a1 filtered, here or at the PUB
+			expect(t, xsub, "a1")
+			expect(t, xsub, "b1")
+
+			send(t, xsub, "\x00a")
+			// Until the cancel arrives the PUB sends a-i before b-i;
+			// once a b-i comes alone, it has stopped.
+			deadline := time.Now().Add(testTimeout)
+			for i := 0; ; i++ {
+				if time.Now().After(deadline) {
+					t.Fatal("the PUB never took the cancel")
+				}
+				send(t, pub, fmt.Sprintf("a-%d", i))
+				send(t, pub, fmt.Sprintf("b-%d", i))
+				m := recv(t, xsub)
+				if m[0] == fmt.Sprintf("b-%d", i) {
+					break
+				}
+				expect(t, xsub, fmt.Sprintf("b-%d", i))
+			}
+			send(t, pub, "a-after")
+			send(t, pub, "b-after")
+			expect(t, xsub, "b-after")
+			for {
+				m := recv(t, sub)
+				if m[0] == "b-after" {
+					break
+				}
+				if strings.HasPrefix(m[0], "a") {
+					t.Fatalf("SUB received %q after unsubscribing", m)
+				}
+			}
+		})
+	}
+}
+
+func TestSubscriptionCounts(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	sub := newSocket(t, zmq.SUB)
+	connect(t, sub, bind(t, pub, "inproc://"+t.Name()))
+	sub.Subscribe("a")
+	sub.Subscribe("a")
+	sub.Unsubscribe("a")
+	sub.Unsubscribe("never") // not subscribed: nothing happens
+	send(t, pub, "a1")
+	expect(t, sub, "a1") // one subscription is left
+	sub.Unsubscribe("a")
+	sub.Subscribe("z")
+	send(t, pub, "a2")
+	send(t, pub, "z1")
+	expect(t, sub, "z1")
+}
+
+// TestResubscribeAfterRestart: the SUB sends its subscriptions again to a
+// new PUB on the same endpoint.
+func TestResubscribeAfterRestart(t *testing.T) {
+	for _, tr := range transports[:2] { // inproc does not reconnect
+		t.Run(tr.name, func(t *testing.T) {
+			pub := newSocket(t, zmq.PUB)
+			sub := newSocket(t, zmq.SUB, zmq.WithReconnectInterval(10*time.Millisecond, 0))
+			ep := bind(t, pub, tr.endpoint(t))
+			sub.Subscribe("news")
+			connect(t, sub, ep)
+			syncTopic(t, pub, sub, "news")
+			pub.Close()
+
+			pub2 := newSocket(t, zmq.PUB)
+			untilNoError(t, "rebind "+ep, zmq.ErrAddrInUse, func() error { return pub2.Bind(ep) })
+			syncTopic(t, pub2, sub, "news")
+			send(t, pub2, "weather")
+			send(t, pub2, "news!")
+			expect(t, sub, "news!")
+		})
+	}
+}
+
+// TestPubNeverBlocks: a subscriber that never reads makes the PUB drop, not
+// wait: 200,000 sends finish, and the subscriber's queue holds no more than
+// the high-water marks allow.
+func TestPubNeverBlocks(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			pub := newSocket(t, zmq.PUB, zmq.WithSendHWM(100))
+			sub := newSocket(t, zmq.SUB, zmq.WithRecvHWM(100))
+			sub.Subscribe("")
+			connect(t, sub, bind(t, pub, tr.endpoint(t)))
+			syncTopic(t, pub, sub, "")
+			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+			defer cancel()
+			msg := []byte("0123456789")
+			for i := 0; i < 200000; i++ {
+				if err := pub.Send(ctx, zmq.NewMsg(msg)); err != nil {
+					t.Fatalf("send %d: %v", i, err)
+				}
+			}
+			if tr.name != "inproc" {
+				return // kernel buffers hold an unknown number more
+			}
+			// inproc: one queue bounded by the sum of both HWMs, as
+			// libzmq's.
+			n := 0
+			for {
+				if _, err := tryRecv(sub, 0); err != nil {
+					break
+				}
+				n++
+			}
+			if n != 200 {
+				t.Fatalf("subscriber queue held %d messages, want 200", n)
+			}
+		})
+	}
+}
+
+func TestPubSubNotSupported(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	sub := newSocket(t, zmq.SUB)
+	push := newSocket(t, zmq.PUSH)
+	if _, err := pub.Recv(ctxT(t)); !errors.Is(err, zmq.ErrNotSupported) {
+		t.Errorf("PUB Recv: %v", err)
+	}
+	if err := sub.Send(ctxT(t), zmq.NewMsgString("x")); !errors.Is(err, zmq.ErrNotSupported) {
+		t.Errorf("SUB Send: %v", err)
+	}
+	if err := push.Subscribe("x"); !errors.Is(err, zmq.ErrNotSupported) {
+		t.Errorf("PUSH Subscribe: %v", err)
+	}
+	if err := pub.Subscribe("x"); !errors.Is(err, zmq.ErrNotSupported) {
+		t.Errorf("PUB Subscribe: %v", err)
+	}
+}
+
+func TestInvertMatching(t *testing.T) {
+	pub := newSocket(t, zmq.PUB, zmq.WithInvertMatching(true))
+	sub := newSocket(t, zmq.SUB, zmq.WithInvertMatching(true))
+	sub.Subscribe("a")
+	connect(t, sub, bind(t, pub, "inproc://"+t.Name()))
+	send(t, pub, "a1")
+	send(t, pub, "b1")
+	expect(t, sub, "b1")
+}
+
+// TestPubFanOut: every subscriber gets its copy, inproc ones their own
+// frames.
+func TestPubFanOut(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	ep := bind(t, pub, "inproc://"+t.Name())
+	tcp := bind(t, pub, "tcp://127.0.0.1:*")
+	var subs []*zmq.Socket
+	for i := 0; i < 4; i++ {
+		sub := newSocket(t, zmq.SUB)
+		sub.Subscribe("t")
+		sub.Subscribe(fmt.Sprintf("s%d", i))
+		if i%2 == 0 {
+			connect(t, sub, ep)
+		} else {
+			connect(t, sub, tcp)
+		}
+		syncTopic(t, pub, sub, fmt.Sprintf("s%d", i))
+		subs = append(subs, sub)
+	}
+	send(t, pub, "topic")
+	var got []zmq.Msg
+	for _, sub := range subs {
+		m, err := sub.Recv(ctxT(t))
+		if err != nil || string(m.Frames[0]) != "topic" {
+			t.Fatalf("Recv = %v, %v", m, err)
+		}
+		got = append(got, m)
+	}
+	got[0].Frames[0][0] = 'X' // a receiver owns its frames
+	if string(got[2].Frames[0]) != "topic" {
+		t.Fatal("inproc subscribers share frames")
+	}
+}
+
+func TestConflateSub(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	sub := newSocket(t, zmq.SUB, zmq.WithConflate(true))
+	sub.Subscribe("k")
+	connect(t, sub, bind(t, pub, "inproc://"+t.Name()))
+	for i := 0; i < 10; i++ {
+		send(t, pub, fmt.Sprintf("k%d", i))
+		send(t, pub, "other")
+	}
+	expect(t, sub, "k9")
+	if _, err := tryRecv(sub, 0); err == nil {
+		t.Fatal("conflating SUB kept an older message")
+	}
+}
+
+func TestConflatePull(t *testing.T) {
+	push := newSocket(t, zmq.PUSH)
+	pull := newSocket(t, zmq.PULL, zmq.WithConflate(true))
+	connect(t, push, bind(t, pull, "inproc://"+t.Name()))
+	for i := 0; i < 10; i++ {
+		send(t, push, fmt.Sprint(i))
+	}
+	expect(t, pull, "9")
+	send(t, push, "10")
+	expect(t, pull, "10")
+}
+
+// TestPubNoMatchNoAlloc: a message no subscriber wants costs no allocation.
+func TestPubNoMatchNoAlloc(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	sub := newSocket(t, zmq.SUB)
+	sub.Subscribe("wanted")
+	connect(t, sub, bind(t, pub, "inproc://"+t.Name()))
+	syncTopic(t, pub, sub, "wanted")
+	ctx := ctxT(t)
+	m := zmq.NewMsgString("unwanted")
+	allocs := testing.AllocsPerRun(1000, func() {
+		if err := pub.Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("a send nobody wants allocates %v times", allocs)
+	}
+}

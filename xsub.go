@@ -1,0 +1,54 @@
+package zmq
+
+import "github.com/purezmq/zmq/internal/pipe"
+
+// xsub is XSUB (RFC 29): a message whose first frame starts with 1 or 0 is
+// a subscription or a cancel, remembered and sent to every publisher (and
+// to publishers that connect later); any other message goes upstream to
+// every publisher, dropped for those whose queue is full. It receives
+// everything its publishers send, unfiltered.
+type xsub struct {
+	subscriberCore
+}
+
+func (x *xsub) send(m *pipe.Msg) error {
+	if !isSubscription(m.Frames[0]) {
+		shared := len(x.pipes) > 1
+		for _, p := range x.pipes {
+			msg := *m
+			if shared && p.EngineOut == nil {
+				msg.Frames = cloneFrames(m.Frames)
+			}
+			p.Out.Push(msg)
+		}
+		return nil
+	}
+	// As in libzmq each frame is looked at on its own; frames that are
+	// not subscriptions are dropped.
+	for _, f := range m.Frames {
+		if !isSubscription(f) {
+			continue
+		}
+		if f[0] == 1 {
+			x.subscribe(f[1:])
+		} else {
+			x.unsubscribe(f[1:])
+		}
+	}
+	return nil
+}
+
+func (x *xsub) recv() (pipe.Msg, error) {
+	for {
+		m, _, ok := x.fq.Recv()
+		if !ok {
+			return pipe.Msg{}, errWouldBlock
+		}
+		if m.Kind == pipe.Data {
+			return m, nil
+		}
+	}
+}
+
+// writable: an XSUB never blocks.
+func (x *xsub) writable() bool { return true }
