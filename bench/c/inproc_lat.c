@@ -1,0 +1,96 @@
+/*
+ * inproc_lat: local_lat and remote_lat in one process over inproc://, the
+ * echoing REP socket on a second thread.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "perf.h"
+
+#define USAGE "inproc_lat <message-size> <roundtrip-count>"
+#define ENDPOINT "inproc://lat_test"
+
+static int message_size;
+static int roundtrip_count;
+
+static void *echoer (void *ctx)
+{
+    void *s;
+    zmq_msg_t msg;
+    int i;
+
+    s = zmq_socket (ctx, ZMQ_REP);
+    if (!s)
+        perf_die ("zmq_socket");
+    if (zmq_connect (s, ENDPOINT) != 0)
+        perf_die ("zmq_connect");
+    if (zmq_msg_init (&msg) != 0)
+        perf_die ("zmq_msg_init");
+    for (i = 0; i < roundtrip_count; i++) {
+        perf_recv_sized (s, &msg, (size_t) message_size);
+        if (zmq_msg_send (&msg, s, 0) < 0)
+            perf_die ("zmq_msg_send");
+    }
+    zmq_msg_close (&msg);
+    if (zmq_close (s) != 0)
+        perf_die ("zmq_close");
+    return NULL;
+}
+
+int main (int argc, char *argv[])
+{
+    void *ctx, *s;
+    zmq_msg_t msg;
+    pthread_t thread;
+    unsigned long start, elapsed;
+    int i, rc;
+
+    if (argc != 3)
+        perf_usage (USAGE);
+    message_size = perf_number (argv[1], 0, USAGE);
+    roundtrip_count = perf_number (argv[2], 1, USAGE);
+
+    ctx = zmq_ctx_new ();
+    if (!ctx)
+        perf_die ("zmq_ctx_new");
+    s = zmq_socket (ctx, ZMQ_REQ);
+    if (!s)
+        perf_die ("zmq_socket");
+    if (zmq_bind (s, ENDPOINT) != 0)
+        perf_die ("zmq_bind");
+
+    rc = pthread_create (&thread, NULL, echoer, ctx);
+    if (rc != 0) {
+        fprintf (stderr, "error in pthread_create: %s\n", strerror (rc));
+        return 1;
+    }
+    if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
+        perf_die ("zmq_msg_init_size");
+    memset (zmq_msg_data (&msg), 0, (size_t) message_size);
+
+    printf ("message size: %d [B]\n", message_size);
+    printf ("roundtrip count: %d\n", roundtrip_count);
+
+    start = perf_now_us ();
+    for (i = 0; i < roundtrip_count; i++) {
+        if (zmq_msg_send (&msg, s, 0) < 0)
+            perf_die ("zmq_msg_send");
+        perf_recv_sized (s, &msg, (size_t) message_size);
+    }
+    elapsed = perf_now_us () - start;
+    zmq_msg_close (&msg);
+
+    rc = pthread_join (thread, NULL);
+    if (rc != 0) {
+        fprintf (stderr, "error in pthread_join: %s\n", strerror (rc));
+        return 1;
+    }
+
+    perf_print_latency (roundtrip_count, elapsed);
+
+    if (zmq_close (s) != 0)
+        perf_die ("zmq_close");
+    if (zmq_ctx_term (ctx) != 0)
+        perf_die ("zmq_ctx_term");
+    return 0;
+}
