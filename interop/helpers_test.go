@@ -3,6 +3,7 @@ package interop
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -228,6 +229,8 @@ func lzRecv(t *testing.T, s *zmq4.Socket) [][]byte {
 type end interface {
 	send(t *testing.T, frames ...[]byte)
 	recv(t *testing.T) [][]byte
+	// tryRecv waits up to d for a message.
+	tryRecv(t *testing.T, d time.Duration) ([][]byte, bool)
 	bind(t *testing.T, ep string) string
 	connect(t *testing.T, ep string)
 }
@@ -236,6 +239,19 @@ type ourEnd struct{ s *zmq.Socket }
 
 func (e ourEnd) send(t *testing.T, f ...[]byte) { t.Helper(); oursSend(t, e.s, f...) }
 func (e ourEnd) recv(t *testing.T) [][]byte     { t.Helper(); return oursRecvMsg(t, e.s).Frames }
+func (e ourEnd) tryRecv(t *testing.T, d time.Duration) ([][]byte, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	m, err := e.s.Recv(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, zmq.ErrAgain) {
+		return nil, false
+	}
+	if err != nil {
+		t.Fatalf("ours %v Recv: %v", e.s.Type(), err)
+	}
+	return m.Frames, true
+}
 func (e ourEnd) bind(t *testing.T, ep string) string {
 	t.Helper()
 	return oursBind(t, e.s, ep)
@@ -246,6 +262,19 @@ type lzEnd struct{ s *zmq4.Socket }
 
 func (e lzEnd) send(t *testing.T, f ...[]byte) { t.Helper(); lzSend(t, e.s, f...) }
 func (e lzEnd) recv(t *testing.T) [][]byte     { t.Helper(); return lzRecv(t, e.s) }
+func (e lzEnd) tryRecv(t *testing.T, d time.Duration) ([][]byte, bool) {
+	t.Helper()
+	must(t, e.s.SetRcvtimeo(d))
+	defer e.s.SetRcvtimeo(timeout)
+	m, err := e.s.RecvMessageBytes(0)
+	if isEAGAIN(err) {
+		return nil, false
+	}
+	if err != nil {
+		t.Fatalf("libzmq Recv: %v", err)
+	}
+	return m, true
+}
 func (e lzEnd) bind(t *testing.T, ep string) string {
 	t.Helper()
 	return lzBind(t, e.s, ep)
