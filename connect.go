@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/purezmq/zmq/internal/engine"
@@ -20,7 +21,10 @@ type dialer struct {
 	pipe     *pipe.Pipe
 	ctx      context.Context
 	cancel   context.CancelFunc
-	conn     net.Conn // the live connection, guarded by the socket's mu
+	// retire detaches the pipe once, whether Disconnect or the loop's end
+	// gets there first.
+	retire sync.Once
+	conn   net.Conn // the live connection, guarded by the socket's mu
 }
 
 // Connect connects to endpoint. The peer need not be there yet: the socket
@@ -75,8 +79,16 @@ func (s *Socket) dialLoop(d *dialer) {
 		case <-d.ctx.Done():
 		}
 	}
-	d.pipe.In.CloseWrite()
-	s.detach(d.pipe)
+	s.retireDialer(d)
+}
+
+// retireDialer takes the dialer's pipe away from the socket type: messages
+// already received stay readable, and nothing more is sent there.
+func (s *Socket) retireDialer(d *dialer) {
+	d.retire.Do(func() {
+		d.pipe.In.CloseWrite()
+		s.detach(d.pipe)
+	})
 }
 
 // lingerDone reports that the dialer should stop: it was disconnected or
@@ -158,6 +170,7 @@ func (s *Socket) Disconnect(endpoint string) error {
 	}
 	s.stopDialer(d)
 	s.mu.Unlock()
+	s.retireDialer(d)
 	d.pipe.Out.Discard()
 	return nil
 }

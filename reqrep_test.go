@@ -13,7 +13,9 @@ var transports = []struct {
 	endpoint func(t *testing.T) string
 }{
 	{"tcp", func(*testing.T) string { return "tcp://127.0.0.1:*" }},
+	{"tcp6", func(*testing.T) string { return "tcp://[::1]:*" }},
 	{"ipc", func(t *testing.T) string { return "ipc://" + t.TempDir() + "/s" }},
+	{"ipc-abstract", func(t *testing.T) string { return "ipc://@purezmq-" + t.Name() }},
 	{"inproc", func(t *testing.T) string { return "inproc://" + t.Name() }},
 }
 

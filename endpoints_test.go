@@ -1,0 +1,112 @@
+package zmq_test
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/purezmq/zmq"
+)
+
+func TestConnectByHostName(t *testing.T) {
+	pull := newSocket(t, zmq.PULL)
+	ep := bind(t, pull, "tcp://127.0.0.1:*")
+	push := newSocket(t, zmq.PUSH)
+	connect(t, push, strings.Replace(ep, "127.0.0.1", "localhost", 1))
+	send(t, push, "by name")
+	expect(t, pull, "by name")
+}
+
+func TestBindAllInterfaces(t *testing.T) {
+	pull := newSocket(t, zmq.PULL)
+	ep := bind(t, pull, "tcp://*:*")
+	if !strings.HasPrefix(ep, "tcp://0.0.0.0:") {
+		t.Fatalf("LastEndpoint = %q, want tcp://0.0.0.0:port", ep)
+	}
+	push := newSocket(t, zmq.PUSH)
+	connect(t, push, strings.Replace(ep, "0.0.0.0", "127.0.0.1", 1))
+	send(t, push, "any interface")
+	expect(t, pull, "any interface")
+}
+
+func TestUnbindClosesItsConnections(t *testing.T) {
+	pull := newSocket(t, zmq.PULL)
+	ep := bind(t, pull, "tcp://127.0.0.1:*")
+	push := newSocket(t, zmq.PUSH)
+	events := push.Monitor(zmq.EventDisconnected | zmq.EventHandshakeSucceeded)
+	connect(t, push, ep)
+	send(t, push, "before unbind")
+	expect(t, pull, "before unbind")
+	if err := pull.Unbind(ep); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(t, events, zmq.EventDisconnected)
+	if err := pull.Unbind(ep); !errors.Is(err, zmq.ErrEndpoint) {
+		t.Fatalf("second Unbind: %v, want ErrEndpoint", err)
+	}
+	// The port is free again.
+	again := newSocket(t, zmq.PULL)
+	bind(t, again, ep)
+	nextEvent(t, events, zmq.EventHandshakeSucceeded)
+}
+
+func TestDisconnectStopsSendingThere(t *testing.T) {
+	a := newSocket(t, zmq.PULL, zmq.WithRecvTimeout(0))
+	b := newSocket(t, zmq.PULL)
+	epA := bind(t, a, "tcp://127.0.0.1:*")
+	epB := bind(t, b, "tcp://127.0.0.1:*")
+	push := newSocket(t, zmq.PUSH)
+	events := push.Monitor(zmq.EventHandshakeSucceeded)
+	connect(t, push, epA)
+	connect(t, push, epB)
+	nextEvent(t, events, zmq.EventHandshakeSucceeded)
+	nextEvent(t, events, zmq.EventHandshakeSucceeded)
+	if err := push.Disconnect(epA); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		send(t, push, "only b")
+		expect(t, b, "only b")
+	}
+	if _, err := a.Recv(ctxT(t)); !errors.Is(err, zmq.ErrAgain) {
+		t.Fatalf("a disconnected endpoint got a message: %v", err)
+	}
+	if err := push.Disconnect(epA); !errors.Is(err, zmq.ErrEndpoint) {
+		t.Fatalf("second Disconnect: %v, want ErrEndpoint", err)
+	}
+}
+
+// syncBuffer is a log sink safe for the engine's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestDroppedPeersAreLogged(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	pull := newSocket(t, zmq.PULL, zmq.WithLogger(logger), zmq.WithHandshakeTimeout(50*time.Millisecond))
+	ep := bind(t, pull, "tcp://127.0.0.1:*")
+	bad := dialRaw(t, ep)
+	bad.write([]byte("not zmtp at all, not zmtp at all, not zmtp at all, not zmtp at all"))
+	bad.closedBySocket()
+	eventually(t, "a log line for the dropped peer", func() bool {
+		return strings.Contains(logs.String(), "connection dropped")
+	})
+}
