@@ -2,9 +2,13 @@ package zmtp
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"golang.org/x/crypto/nacl/box"
 )
 
 // The fuzzers replay recorded handshakes, which only open if both sides
@@ -202,6 +206,89 @@ func FuzzCurveOpen(f *testing.F) {
 		// The same frame twice is a replay.
 		if _, _, err := c.Open(body); err == nil {
 			t.Fatal("replay accepted")
+		}
+	})
+}
+
+// curveUpToInitiate runs a deterministic handshake to the point where the
+// client has built INITIATE, for fuzzers that write their own boxes.
+func curveUpToInitiate(t testing.TB, zap bool) (client *curveClient, server *curveServer, initiate Command) {
+	k := fuzzCurveKeys()
+	client, server = fuzzCurveClient(k), fuzzCurveServer(k, zap)
+	server.Start()
+	hello, err := client.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcome, err := server.Handle(hello[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds, err := client.Handle(welcome[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, server, cmds[0]
+}
+
+// FuzzCurveInitiatePlaintext seals what the fuzzer writes as the inside of
+// INITIATE's box (client key, vouch, metadata), so the checks behind the
+// cryptography get exercised too.
+func FuzzCurveInitiatePlaintext(f *testing.F) {
+	client, _, initiate := curveUpToInitiate(f, false)
+	head := curveCookieSize + curveShortNonce
+	inner, ok := box.OpenAfterPrecomputation(nil, initiate.Body[head:], shortNonce(curveInitiatePrefix, curveInitiateNonce), &client.codec.key)
+	if !ok {
+		f.Fatal("cannot open our own INITIATE")
+	}
+	f.Add(inner, byte(200))
+	f.Add(inner, byte(0))
+	f.Add(inner[:curveKeySize+curveVouchSize], byte(200))
+	f.Add(inner[:40], byte(200))
+	f.Fuzz(func(t *testing.T, inner []byte, verdict byte) {
+		zap := verdict < 128
+		client, server, initiate := curveUpToInitiate(t, zap)
+		body := append([]byte(nil), initiate.Body[:head]...)
+		body = box.SealAfterPrecomputation(body, inner, shortNonce(curveInitiatePrefix, curveInitiateNonce), &client.codec.key)
+		_, err := server.Handle(Command{Name: CmdInitiate, Body: body})
+		if err != nil {
+			if !errors.Is(err, ErrProtocol) {
+				t.Fatalf("error %v is not a protocol error", err)
+			}
+			return
+		}
+		if zap {
+			if req := server.ZAPRequest(); req == nil || len(req.Credentials) != 1 || !bytes.Equal(req.Credentials[0], inner[:curveKeySize]) {
+				t.Fatalf("ZAP request %+v", req)
+			}
+			server.ZAPReply(ZAPReply{StatusCode: zapCodes[int(verdict)%len(zapCodes)]})
+		}
+		if server.Ready() && len(inner) < curveKeySize+curveVouchSize {
+			t.Fatalf("ready with a %d-byte INITIATE box", len(inner))
+		}
+	})
+}
+
+// FuzzCurveReadyPlaintext does the same for the metadata inside READY.
+func FuzzCurveReadyPlaintext(f *testing.F) {
+	f.Add(AppendMetadata(nil, curveServerMeta))
+	f.Add([]byte{})
+	f.Add([]byte("\x05Ident\xff\xff\xff\xff"))
+	f.Fuzz(func(t *testing.T, meta []byte) {
+		client, server, initiate := curveUpToInitiate(t, false)
+		if _, err := server.Handle(initiate); err != nil {
+			t.Fatal(err)
+		}
+		body := binary.BigEndian.AppendUint64(nil, curveReadyNonce)
+		body = box.SealAfterPrecomputation(body, meta, shortNonce(curveReadyPrefix, curveReadyNonce), &client.codec.key)
+		if _, err := client.Handle(Command{Name: CmdReady, Body: body}); err != nil {
+			if !errors.Is(err, ErrProtocol) || client.Ready() {
+				t.Fatalf("err = %v, ready %v", err, client.Ready())
+			}
+			return
+		}
+		if got := AppendMetadata(nil, client.PeerMetadata()); !bytes.Equal(got, meta) {
+			t.Fatalf("metadata % x re-encodes as % x", meta, got)
 		}
 	})
 }
