@@ -3,6 +3,7 @@ package zmtp
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -59,7 +60,7 @@ func (m *curveClient) Start() ([]Command, error) {
 	}
 	var helloKey [32]byte
 	if err := precompute(&helloKey, &m.server, &m.short.secret); err != nil {
-		return nil, m.fail(fmt.Errorf("zmq: CURVE server key is not usable"))
+		return nil, m.fail(errors.New("zmq: CURVE server key is not usable"))
 	}
 	body := make([]byte, 2+curveHelloPadding, curveHelloSize)
 	body[0], body[1] = 1, 0 // CurveZMQ version 1.0

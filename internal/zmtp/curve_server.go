@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -64,7 +65,7 @@ func (m *curveServer) Start() ([]Command, error) {
 	}
 	var err error
 	if m.public, err = CurvePublic(m.secret); err != nil {
-		return nil, m.fail(fmt.Errorf("zmq: CURVE server secret key is not usable"))
+		return nil, m.fail(errors.New("zmq: CURVE server secret key is not usable"))
 	}
 	if m.short, err = newCurveKeys(m.rand); err != nil {
 		return nil, m.fail(err)
