@@ -108,6 +108,10 @@ func (s *Socket) acceptLoop(l *listener) {
 func (s *Socket) serve(l *listener, conn net.Conn) {
 	defer s.wg.Done()
 	defer s.untrack(conn, l)
+	if s.typ == STREAM {
+		s.serveRaw(conn, l.ln.Endpoint())
+		return
+	}
 	cfg := s.engineConfig()
 	endpoint := l.ln.Endpoint()
 	c, err := engine.Handshake(conn, cfg)

@@ -117,6 +117,9 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 		return false
 	}
 	defer s.setDialerConn(d, nil)
+	if s.typ == STREAM {
+		return s.connectRaw(d, conn)
+	}
 	c, err := engine.Handshake(conn, s.engineConfig())
 	if err != nil {
 		s.handshakeFailed(d.endpoint, err)

@@ -21,6 +21,8 @@ func newPattern(s *Socket) (pattern, error) {
 		return &req{sock: s}, nil
 	case REP:
 		return &rep{}, nil
+	case STREAM:
+		return newStream(s), nil
 	case ROUTER:
 		return newRouter(s), nil
 	case PUB:

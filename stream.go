@@ -1,0 +1,232 @@
+package zmq
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"slices"
+
+	"github.com/purezmq/zmq/internal/engine"
+	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+// stream is STREAM (libzmq's ZMQ_STREAM): it talks to raw TCP (or ipc)
+// peers, with no ZMTP at all. Each connection gets a routing id, a zero byte
+// then a 32-bit counter from a random start, as in libzmq. What a peer sends
+// is received as [id, bytes], in chunks as they come off the connection; a
+// connection made and a connection lost are both told as [id, ""] (libzmq
+// 4.3's ZMQ_STREAM_NOTIFY, on by default). Send takes exactly [id, bytes]
+// and writes the bytes to that peer; [id, ""] closes its connection once
+// what was sent before is written.
+//
+// A connecting STREAM is a raw TCP client: like libzmq's, its pipe and its
+// id last across reconnections (each of which is told as [id, ""] again),
+// and closing the connection with [id, ""] also stops reconnecting.
+// Inproc peers, which have no byte stream, are refused.
+type stream struct {
+	sock *Socket
+	// peers are in fair-queue order; a detached peer stays until what it
+	// holds (its disconnect notice last) has been read.
+	peers  []*streamPeer
+	next   int
+	byPipe map[*pipe.Pipe]*streamPeer
+	byID   map[string]*streamPeer
+	nextID uint32
+}
+
+type streamPeer struct {
+	p  *pipe.Pipe
+	id []byte
+}
+
+func newStream(s *Socket) *stream {
+	return &stream{
+		sock:   s,
+		byPipe: map[*pipe.Pipe]*streamPeer{},
+		byID:   map[string]*streamPeer{},
+		nextID: rand.Uint32(),
+	}
+}
+
+func (st *stream) attach(p *pipe.Pipe) bool {
+	if p.EngineOut == nil {
+		st.sock.options().logger().Warn("zmq: STREAM sockets take tcp and ipc peers only; inproc peer refused")
+		return false
+	}
+	sp := &streamPeer{p: p, id: st.makeID()}
+	st.peers = append(st.peers, sp)
+	st.byPipe[p] = sp
+	st.byID[string(sp.id)] = sp
+	return true
+}
+
+// makeID returns an unused id: a zero byte, then a 32-bit counter.
+func (st *stream) makeID() []byte {
+	for {
+		id := make([]byte, 5)
+		binary.BigEndian.PutUint32(id[1:], st.nextID)
+		st.nextID++
+		if st.byID[string(id)] == nil {
+			return id
+		}
+	}
+}
+
+// reconnected: the connect notice on the pipe says it all.
+func (st *stream) reconnected(*pipe.Pipe) {}
+
+// detach stops routing to p; what it holds can still be received.
+func (st *stream) detach(p *pipe.Pipe) {
+	sp := st.byPipe[p]
+	if sp == nil {
+		return
+	}
+	delete(st.byPipe, p)
+	delete(st.byID, string(sp.id))
+}
+
+// forget drops sp at once, with whatever it still holds.
+func (st *stream) forget(sp *streamPeer) {
+	delete(st.byPipe, sp.p)
+	if st.byID[string(sp.id)] == sp {
+		delete(st.byID, string(sp.id))
+	}
+	if i := slices.Index(st.peers, sp); i >= 0 {
+		st.peers = slices.Delete(st.peers, i, i+1)
+		if st.next > i {
+			st.next--
+		}
+	}
+	if st.next >= len(st.peers) {
+		st.next = 0
+	}
+}
+
+func (st *stream) send(m *pipe.Msg) error {
+	if len(m.Frames) != 2 {
+		return fmt.Errorf("%w: a STREAM message is a routing id and one frame of data, not %d frames", ErrInvalid, len(m.Frames))
+	}
+	sp := st.byID[string(m.Frames[0])]
+	if sp == nil {
+		return fmt.Errorf("%w: no STREAM peer has routing id %x", ErrHostUnreachable, m.Frames[0])
+	}
+	if len(m.Frames[1]) == 0 {
+		st.close(sp)
+		return nil
+	}
+	if !sp.p.Out.Push(pipe.Msg{Frames: m.Frames[1:2:2]}) {
+		return errWouldBlock
+	}
+	return nil
+}
+
+// close ends sp's connection at the application's request: the engine
+// writes what is queued, then closes. Nothing more is received from it, not
+// even a disconnect notice (libzmq terminates the pipe), and a connecting
+// pipe does not reconnect. Unlike libzmq, the request does not wait for
+// room in a full queue.
+func (st *stream) close(sp *streamPeer) {
+	st.sock.stopRedialing(sp.p)
+	sp.p.Out.PushForce(pipe.Msg{Frames: [][]byte{{}}})
+	st.forget(sp)
+	sp.p.In.Discard()
+}
+
+func (st *stream) recv() (pipe.Msg, error) {
+	var dead []*streamPeer
+	defer func() {
+		for _, sp := range dead {
+			st.forget(sp)
+		}
+	}()
+	n := len(st.peers)
+	for k := 0; k < n; k++ {
+		idx := (st.next + k) % n
+		sp := st.peers[idx]
+		m, ok, closed := sp.p.In.Pop()
+		if !ok {
+			if closed {
+				dead = append(dead, sp)
+			}
+			continue
+		}
+		st.next = (idx + 1) % n
+		data := []byte{}
+		if len(m.Frames) > 0 {
+			data = m.Frames[0]
+		}
+		return pipe.Msg{Frames: [][]byte{append([]byte(nil), sp.id...), data}, Meta: m.Meta}, nil
+	}
+	return pipe.Msg{}, errWouldBlock
+}
+
+// stopRedialing makes the dialer whose pipe is p stop once its connection
+// ends. It stays listed, so that Close can still cut a connection that is
+// slow to drain.
+func (s *Socket) stopRedialing(p *pipe.Pipe) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ds := range s.dialers {
+		for _, d := range ds {
+			if d.pipe == p {
+				d.cancel()
+				return
+			}
+		}
+	}
+}
+
+// serveRaw runs a connection a STREAM socket accepted: no handshake, a pipe
+// of its own for as long as it lasts. The id stops routing before the
+// disconnect notice can be received, so a send answering the notice fails
+// with ErrHostUnreachable.
+func (s *Socket) serveRaw(conn net.Conn, endpoint string) {
+	o := s.options()
+	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
+	if !s.attach(p) {
+		conn.Close()
+		return
+	}
+	err := s.runRaw(conn, p)
+	s.detach(p)
+	rawNotice(p)
+	p.In.CloseWrite()
+	s.emit(EventDisconnected, endpoint, err)
+}
+
+// connectRaw runs one connection a STREAM socket made, on the dialer's
+// lasting pipe, whose id stays for the next connection. It reports true:
+// there is no handshake to fail.
+func (s *Socket) connectRaw(d *dialer, conn net.Conn) bool {
+	err := s.runRaw(conn, d.pipe)
+	rawNotice(d.pipe)
+	s.emit(EventDisconnected, d.endpoint, err)
+	return true
+}
+
+// runRaw runs the raw engine on conn, after telling the application of the
+// connection.
+func (s *Socket) runRaw(conn net.Conn, p *pipe.Pipe) error {
+	p.SetPeer(pipe.Peer{Meta: rawMetadata(conn)})
+	rawNotice(p)
+	return engine.RunRaw(conn, p, s.engineConfig())
+}
+
+// rawNotice tells the application that p's connection was made or lost,
+// with an empty message. Notices do not count against the high-water mark,
+// so none is lost.
+func rawNotice(p *pipe.Pipe) {
+	p.In.PushForce(pipe.Msg{Frames: [][]byte{{}}, Meta: p.Peer().Meta})
+}
+
+// rawMetadata is what a raw connection's messages tell of it: the peer's
+// address over tcp, as libzmq's raw engine does.
+func rawMetadata(conn net.Conn) *zmtp.Metadata {
+	addr, ok := conn.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return nil
+	}
+	return &zmtp.Metadata{{Name: "Peer-Address", Value: addr.IP.String()}}
+}
