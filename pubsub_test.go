@@ -302,3 +302,49 @@ func TestPubNoMatchNoAlloc(t *testing.T) {
 		t.Fatalf("a send nobody wants allocates %v times", allocs)
 	}
 }
+
+// BenchmarkPubTenSubscribers: one PUB, ten inproc SUBs on topics of their
+// own, each message for one of them, which a goroutine reads.
+func BenchmarkPubTenSubscribers(b *testing.B) {
+	pub, err := zmq.NewSocket(zmq.PUB, zmq.WithLinger(0), zmq.WithSendHWM(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pub.Close()
+	if err := pub.Bind("inproc://bench-pub-10"); err != nil {
+		b.Fatal(err)
+	}
+	var subs []*zmq.Socket
+	for i := 0; i < 10; i++ {
+		sub, err := zmq.NewSocket(zmq.SUB, zmq.WithLinger(0), zmq.WithRecvHWM(0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer sub.Close()
+		sub.Subscribe(fmt.Sprintf("topic-%d.", i))
+		if err := sub.Connect("inproc://bench-pub-10"); err != nil {
+			b.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	ctx := context.Background()
+	m := zmq.NewMsgString("topic-3.payload")
+	done := make(chan struct{})
+	n := b.N
+	go func() {
+		defer close(done)
+		for i := 0; i < n; i++ {
+			if _, err := subs[3].Recv(ctx); err != nil {
+				return
+			}
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < n; i++ {
+		if err := pub.Send(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	<-done
+}

@@ -75,7 +75,7 @@ func TestRouterGeneratedID(t *testing.T) {
 func TestRouterUnknownPeer(t *testing.T) {
 	router := newSocket(t, zmq.ROUTER)
 	send(t, router, "nobody", "dropped") // silently
-	send(t, router, "only an id")         // malformed: dropped too
+	send(t, router, "only an id")        // malformed: dropped too
 	if err := router.SetOptions(zmq.WithRouterMandatory(true)); err != nil {
 		t.Fatal(err)
 	}

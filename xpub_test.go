@@ -1,6 +1,7 @@
 package zmq_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -186,4 +187,28 @@ func TestXPubInprocConnectFirst(t *testing.T) {
 	expect(t, xpub, "\x01early")
 	send(t, xpub, "early bird")
 	expect(t, sub, "early bird")
+}
+
+// TestXSubXPubProxy: the pub-sub forwarder. Subscriptions travel up through
+// the proxy to the publisher, messages down to the subscriber.
+func TestXSubXPubProxy(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	front := newSocket(t, zmq.XSUB)
+	back := newSocket(t, zmq.XPUB)
+	connect(t, front, bind(t, pub, "tcp://127.0.0.1:*"))
+	out := bind(t, back, "tcp://127.0.0.1:*")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- zmq.ProxySteerable(ctx, front, back, nil, nil) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	sub := newSocket(t, zmq.SUB)
+	sub.Subscribe("weather")
+	connect(t, sub, out)
+	syncTopic(t, pub, sub, "weather")
+	send(t, pub, "sports")
+	send(t, pub, "weather", "sunny")
+	expect(t, sub, "weather", "sunny")
 }
