@@ -348,3 +348,27 @@ func BenchmarkPubTenSubscribers(b *testing.B) {
 	}
 	<-done
 }
+
+// TestPubReconnectForgetsSubscriptions: a connecting PUB whose peer is
+// replaced drops the old peer's subscriptions and takes the new one's.
+func TestPubReconnectForgetsSubscriptions(t *testing.T) {
+	for _, tr := range transports[:2] {
+		t.Run(tr.name, func(t *testing.T) {
+			pub := newSocket(t, zmq.PUB, zmq.WithReconnectInterval(10*time.Millisecond, 0))
+			old := newSocket(t, zmq.XSUB)
+			ep := bind(t, old, tr.endpoint(t))
+			send(t, old, "\x01a")
+			connect(t, pub, ep)
+			syncTopic(t, pub, old, "a")
+			old.Close()
+
+			xsub := newSocket(t, zmq.XSUB)
+			untilNoError(t, "rebind", zmq.ErrAddrInUse, func() error { return xsub.Bind(ep) })
+			send(t, xsub, "\x01b")
+			syncTopic(t, pub, xsub, "b")
+			send(t, pub, "a1")
+			send(t, pub, "b1")
+			expect(t, xsub, "b1")
+		})
+	}
+}

@@ -138,6 +138,21 @@ func TestRouterDuplicateID(t *testing.T) {
 			}
 			send(t, router, "same", "to first")
 			expect(t, first, "to first")
+
+			// Once the first leaves, the id is free for the second.
+			first.Close()
+			for i := 0; ; i++ {
+				send(t, second, fmt.Sprint("retry ", i))
+				m, err := tryRecv(router, pollInterval)
+				if err == nil {
+					if string(m.Frames[0]) != "same" {
+						t.Fatalf("router received %q", m.Frames)
+					}
+					break
+				}
+			}
+			send(t, router, "same", "to second")
+			expect(t, second, "to second")
 		})
 	}
 }
