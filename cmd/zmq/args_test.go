@@ -20,6 +20,29 @@ func TestBadArguments(t *testing.T) {
 		{"perf", "local_thr", "tcp://127.0.0.1:1", "big", "1"},
 		{"perf", "remote_lat", "tcp://127.0.0.1:1", "1", "0"},
 		{"perf", "inproc_thr", "-5", "10"},
+		{"send", "hello"},
+		{"send", "--type", "bogus", "--connect", "tcp://127.0.0.1:1", "x"},
+		{"send", "--type", "SUB", "--connect", "tcp://127.0.0.1:1", "x"},
+		{"send", "--type", "REP", "--connect", "tcp://127.0.0.1:1", "x"},
+		{"send", "--connect", "nonsense", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--format", "yaml", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--format", "hex", "xyz"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--count", "0", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--subscribe", "a", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--curve-client", "short", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--curve-server", "short", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--plain-server", "x"},
+		{"send", "--connect", "tcp://127.0.0.1:1", "--timeout", "soon", "x"},
+		{"recv", "--type", "PUSH", "--bind", "tcp://127.0.0.1:*"},
+		{"recv", "--bind", "tcp://127.0.0.1:*", "stray"},
+		{"req", "--type", "REQ", "--connect", "tcp://127.0.0.1:1", "x"},
+		{"rep", "--bind", "tcp://127.0.0.1:*"},
+		{"rep", "--echo", "--reply", "x", "--bind", "tcp://127.0.0.1:*"},
+		{"keygen", "--public", "notakey"},
+		{"proxy", "tcp://127.0.0.1:*"},
+		{"proxy", "--types", "ROUTER", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
+		{"proxy", "--types", "ROUTER,BOGUS", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
+		{"monitor"},
 	} {
 		r := runZmq(t, 10*time.Second, args...)
 		if r.code != 2 {
@@ -32,10 +55,14 @@ func TestBadArguments(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"demo", "-h"}, {"help", "perf"}, {"perf", "--help"}} {
+	for _, args := range [][]string{
+		{"help"}, {"demo", "-h"}, {"help", "perf"}, {"perf", "--help"}, {"send", "-h"}, {"recv", "-h"},
+		{"req", "-h"}, {"rep", "-h"}, {"keygen", "-h"}, {"proxy", "-h"}, {"monitor", "-h"},
+	} {
 		r := runZmq(t, 10*time.Second, args...)
 		wantSuccess(t, r)
-		if !strings.Contains(r.stdout, "usage:") {
+		commandHelp := len(args) > 1
+		if !strings.Contains(r.stdout, "usage:") || commandHelp && !strings.Contains(r.stdout, "example") {
 			t.Errorf("zmq %s printed no usage:\n%s", strings.Join(args, " "), r.stdout)
 		}
 	}

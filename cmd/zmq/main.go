@@ -46,17 +46,18 @@ func main() {
 
 // run runs the subcommand named by args[0] and returns the exit status.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || isHelp(args[0]) {
+	if len(args) > 1 && args[0] == "help" {
+		return run(ctx, e, []string{args[1], "-h"})
+	}
+	if len(args) == 0 {
+		printUsage(e.stderr)
+		return 2
+	}
+	if isHelp(args[0]) {
 		printUsage(e.stdout)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	name := args[0]
-	if name == "help" && len(args) > 1 {
-		return run(ctx, e, []string{args[1], "-h"})
-	}
 	cmd, ok := commands[name]
 	if !ok {
 		fmt.Fprintf(e.stderr, "zmq: unknown command %q (try 'zmq help')\n", name)

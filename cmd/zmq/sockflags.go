@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/purezmq/zmq"
+)
+
+// sockFlags are the options every socket-opening command shares: what
+// kind of socket, where it binds and connects, and how it is secured.
+type sockFlags struct {
+	typeName      string
+	binds         listFlag
+	connects      listFlag
+	subscribe     listFlag
+	hwm           int
+	plainUser     string
+	plainPassword string
+	plainServer   bool
+	curveServer   string
+	curveClient   string
+}
+
+// addSockFlags declares the socket flags on fs. defaultType is the type
+// used without --type; fixedType leaves --type out, for commands whose
+// type is their name (req, rep).
+func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFlags {
+	f := &sockFlags{typeName: defaultType}
+	if !fixedType {
+		fs.StringVar(&f.typeName, "type", defaultType, "socket `TYPE`: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB")
+	}
+	fs.Var(&f.binds, "bind", "bind to `ENDPOINT` (repeatable), e.g. tcp://*:5555, ipc:///tmp/x, tcp://127.0.0.1:* for any port")
+	fs.Var(&f.connects, "connect", "connect to `ENDPOINT` (repeatable)")
+	if !fixedType {
+		fs.Var(&f.subscribe, "subscribe", "SUB/XSUB: receive messages starting with `TOPIC` (repeatable; default every message)")
+	}
+	fs.IntVar(&f.hwm, "hwm", -1, "high-water mark, send and receive, in `messages` (0 is none; default libzmq's 1000)")
+	fs.StringVar(&f.plainUser, "plain-user", "", "PLAIN `USER`: the login of a client, or the one user a --plain-server lets in")
+	fs.StringVar(&f.plainPassword, "plain-password", "", "PLAIN `PASSWORD`, as for --plain-user")
+	fs.BoolVar(&f.plainServer, "plain-server", false, "be a PLAIN server, letting in --plain-user with --plain-password")
+	fs.StringVar(&f.curveServer, "curve-server", "", "be a CURVE server with this `SECRETKEY` (Z85, see zmq keygen)")
+	fs.StringVar(&f.curveClient, "curve-client", "", "be a CURVE client of the server with public key `SERVERKEY[,PUBLIC,SECRET]` (a key pair is made up if not given)")
+	return f
+}
+
+// endpoint is a socket opened from sockFlags, and whatever was started to
+// serve it.
+type endpoint struct {
+	*zmq.Socket
+	auth *zmq.Authenticator
+}
+
+// open makes, secures, binds, connects and subscribes the socket. Bound
+// wildcard endpoints are reported on log, since nobody could find them
+// otherwise. linger is as for zmq.WithLinger.
+func (f *sockFlags) open(log io.Writer, linger time.Duration) (*endpoint, error) {
+	ep, err := f.create(linger)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.setUp(ep, log); err != nil {
+		ep.close(context.Background())
+		return nil, err
+	}
+	return ep, nil
+}
+
+// create makes the socket, neither bound nor connected yet.
+func (f *sockFlags) create(linger time.Duration) (*endpoint, error) {
+	typ, opts, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	s, err := zmq.NewSocket(typ, append(opts, zmq.WithLinger(linger))...)
+	if err != nil {
+		return nil, checkSocketErr(err)
+	}
+	return &endpoint{Socket: s}, nil
+}
+
+// options checks the flags and turns them into the socket's type and
+// options.
+func (f *sockFlags) options() (zmq.Type, []zmq.Option, error) {
+	typ, err := zmq.ParseType(f.typeName)
+	if err != nil {
+		return 0, nil, usagef("unknown socket type %q (want PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB or XSUB)", f.typeName)
+	}
+	if len(f.binds)+len(f.connects) == 0 {
+		return 0, nil, usagef("say where: --bind or --connect ENDPOINT")
+	}
+	if len(f.subscribe) > 0 && typ != zmq.SUB && typ != zmq.XSUB {
+		return 0, nil, usagef("--subscribe is for SUB and XSUB sockets, not %v", typ)
+	}
+	opts, err := f.security()
+	if err != nil {
+		return 0, nil, err
+	}
+	if f.hwm >= 0 {
+		opts = append(opts, zmq.WithSendHWM(f.hwm), zmq.WithRecvHWM(f.hwm))
+	}
+	return typ, opts, nil
+}
+
+// security picks the mechanism; more than one is a contradiction.
+func (f *sockFlags) security() ([]zmq.Option, error) {
+	var opts []zmq.Option
+	var chosen []string
+	if f.plainServer {
+		if f.plainUser == "" {
+			return nil, usagef("--plain-server needs --plain-user and --plain-password: whom to let in")
+		}
+		opts, chosen = append(opts, zmq.WithPlainServer()), append(chosen, "--plain-server")
+	} else if f.plainUser != "" || f.plainPassword != "" {
+		opts, chosen = append(opts, zmq.WithPlainClient(f.plainUser, f.plainPassword)), append(chosen, "--plain-user")
+	}
+	if f.curveServer != "" {
+		opts, chosen = append(opts, zmq.WithCurveServer(f.curveServer)), append(chosen, "--curve-server")
+	}
+	if f.curveClient != "" {
+		o, err := curveClient(f.curveClient)
+		if err != nil {
+			return nil, err
+		}
+		opts, chosen = append(opts, o), append(chosen, "--curve-client")
+	}
+	if len(chosen) > 1 {
+		return nil, usagef("choose one security mechanism, not %s", strings.Join(chosen, " and "))
+	}
+	return opts, nil
+}
+
+// curveClient parses SERVERKEY[,PUBLIC,SECRET]; without a key pair of its
+// own the client makes one up, which a server that lets any client in
+// (no authenticator, as libzmq) accepts.
+func curveClient(arg string) (zmq.Option, error) {
+	keys := strings.Split(arg, ",")
+	switch len(keys) {
+	case 1:
+		public, secret, err := zmq.NewCurveKeyPair()
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, public, secret)
+	case 3:
+	default:
+		return nil, usagef("--curve-client wants SERVERKEY or SERVERKEY,PUBLIC,SECRET")
+	}
+	for i, what := range []string{"server", "public", "secret"} {
+		if _, err := zmq.Z85Decode(keys[i]); err != nil || len(keys[i]) != 40 {
+			return nil, usagef("--curve-client: the %s key must be 40 characters of Z85", what)
+		}
+	}
+	return zmq.WithCurveClient(keys[0], keys[1], keys[2]), nil
+}
+
+// setUp starts the authenticator a PLAIN server needs, binds, connects
+// and subscribes.
+func (f *sockFlags) setUp(ep *endpoint, log io.Writer) error {
+	if f.plainServer {
+		auth, err := zmq.NewAuthenticator(nil)
+		if err != nil {
+			return err
+		}
+		auth.AllowPlain(map[string]string{f.plainUser: f.plainPassword})
+		ep.auth = auth
+	}
+	for _, b := range f.binds {
+		if err := ep.Bind(b); err != nil {
+			return fmt.Errorf("bind %s: %w", b, checkSocketErr(err))
+		}
+		if strings.Contains(b, "*") {
+			fmt.Fprintf(log, "bound %s\n", ep.LastEndpoint())
+		}
+	}
+	for _, c := range f.connects {
+		if err := ep.Connect(c); err != nil {
+			return fmt.Errorf("connect %s: %w", c, checkSocketErr(err))
+		}
+	}
+	return f.subscribeAll(ep)
+}
+
+// subscribeAll subscribes a SUB or XSUB to the topics asked for, or to
+// everything: a subscriber that hears nothing is never what was meant.
+func (f *sockFlags) subscribeAll(ep *endpoint) error {
+	if t := ep.Type(); t != zmq.SUB && t != zmq.XSUB {
+		return nil
+	}
+	topics := f.subscribe
+	if len(topics) == 0 {
+		topics = listFlag{""}
+	}
+	for _, t := range topics {
+		if err := ep.Subscribe(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close closes the socket, then what served it. An interrupt cuts a
+// lingering close short: the user has given up on the queued messages.
+func (ep *endpoint) close(ctx context.Context) error {
+	closed := goErr(ep.Socket.Close)
+	var err error
+	select {
+	case err = <-closed:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if ep.auth != nil {
+		ep.auth.Close()
+	}
+	return err
+}
+
+// canSend and canRecv say which way a socket type carries messages.
+func canSend(t zmq.Type) bool { return t != zmq.SUB && t != zmq.PULL }
+func canRecv(t zmq.Type) bool { return t != zmq.PUB && t != zmq.PUSH }
