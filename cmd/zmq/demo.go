@@ -193,7 +193,7 @@ const (
 func demoPipeline(ctx context.Context) (string, error) {
 	var ss sockets
 	defer ss.closeAll()
-	vent, err := ss.bind(zmq.PUSH, localTCP)
+	vent, err := ss.open(zmq.PUSH)
 	if err != nil {
 		return "", err
 	}
@@ -201,17 +201,18 @@ func demoPipeline(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// PUSH deals only to the peers connected when it sends: tasks sent
-	// before every worker is up would all go to the early ones.
-	joined := vent.Monitor(zmq.EventHandshakeSucceeded)
-	defer joined.Stop()
 	workCtx, stopWorkers := context.WithCancel(ctx)
-	done := make([]int, pipelineWorkers)
 	var wg sync.WaitGroup
+	defer func() { stopWorkers(); wg.Wait() }()
+	done := make([]int, pipelineWorkers)
+	endpoints := make(chan string)
 	for i := range pipelineWorkers {
-		wg.Go(func() { done[i], _ = pipelineWorker(workCtx, i+1, vent.LastEndpoint(), sink.LastEndpoint()) })
+		wg.Go(func() { done[i], _ = pipelineWorker(workCtx, endpoints, sink.LastEndpoint()) })
 	}
-	sum, err := ventilateAndSink(ctx, vent, joined, sink)
+	if err := connectWorkers(ctx, vent, endpoints); err != nil {
+		return "", err
+	}
+	sum, err := ventilateAndSink(ctx, vent, sink)
 	stopWorkers()
 	wg.Wait()
 	if err != nil {
@@ -221,12 +222,28 @@ func demoPipeline(ctx context.Context) (string, error) {
 		pipelineTasks, pipelineWorkers, joinInts(done, " and "), pipelineTasks, sum), nil
 }
 
-// ventilateAndSink waits for the workers, hands out the tasks (the numbers
-// 1 to pipelineTasks) and adds up the results.
-func ventilateAndSink(ctx context.Context, vent *zmq.Socket, joined *zmq.Monitor, sink *zmq.Socket) (int, error) {
-	if err := awaitPeers(ctx, joined, pipelineWorkers); err != nil {
-		return 0, err
+// connectWorkers connects the ventilator to each worker. A connecting
+// PUSH has a queue for each endpoint from the moment it connects, so tasks
+// are dealt evenly however fast the workers come up; a binding PUSH deals
+// only among the peers connected so far, and the first worker to arrive
+// would take every task sent before the others.
+func connectWorkers(ctx context.Context, vent *zmq.Socket, endpoints <-chan string) error {
+	for range pipelineWorkers {
+		select {
+		case ep := <-endpoints:
+			if err := vent.Connect(ep); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+	return nil
+}
+
+// ventilateAndSink hands out the tasks (the numbers 1 to pipelineTasks)
+// and adds up the results.
+func ventilateAndSink(ctx context.Context, vent, sink *zmq.Socket) (int, error) {
 	for n := 1; n <= pipelineTasks; n++ {
 		if err := vent.Send(ctx, zmq.NewMsgString(strconv.Itoa(n))); err != nil {
 			return 0, err
@@ -238,21 +255,6 @@ func ventilateAndSink(ctx context.Context, vent *zmq.Socket, joined *zmq.Monitor
 		sum += r
 	}
 	return sum, err
-}
-
-// awaitPeers waits for n peers to finish their handshake.
-func awaitPeers(ctx context.Context, m *zmq.Monitor, n int) error {
-	for n > 0 {
-		select {
-		case e := <-m.C:
-			if e.Type == zmq.EventHandshakeSucceeded {
-				n--
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
 }
 
 // recvInts receives n messages, each a number.
@@ -272,14 +274,20 @@ func recvInts(ctx context.Context, s *zmq.Socket, n int) ([]int, error) {
 	return out, nil
 }
 
-// pipelineWorker squares numbers until ctx ends, and returns how many it
-// did. It owns its sockets: a socket is for one goroutine at a time.
-func pipelineWorker(ctx context.Context, id int, ventEP, sinkEP string) (int, error) {
+// pipelineWorker binds, says where, then squares numbers until ctx ends,
+// and returns how many it did. It owns its sockets: a socket is for one
+// goroutine at a time.
+func pipelineWorker(ctx context.Context, endpoints chan<- string, sinkEP string) (int, error) {
 	var ss sockets
 	defer ss.closeAll()
-	tasks, err := ss.connect(zmq.PULL, ventEP)
+	tasks, err := ss.bind(zmq.PULL, localTCP)
 	if err != nil {
 		return 0, err
+	}
+	select {
+	case endpoints <- tasks.LastEndpoint():
+	case <-ctx.Done():
+		return 0, ctx.Err()
 	}
 	results, err := ss.connect(zmq.PUSH, sinkEP)
 	if err != nil {

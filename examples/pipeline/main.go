@@ -25,33 +25,28 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	// The stable parts, ventilator and sink, bind; workers come and go.
 	ventilator, err := zmq.NewSocket(zmq.PUSH)
 	check(err)
 	defer ventilator.Close()
-	check(ventilator.Bind("tcp://127.0.0.1:*"))
 	sink, err := zmq.NewSocket(zmq.PULL)
 	check(err)
 	defer sink.Close()
 	check(sink.Bind("tcp://127.0.0.1:*"))
 
-	// PUSH deals tasks round-robin to the workers connected when it sends;
-	// a batch sent while only one is up all goes to that one. So wait
-	// until every worker has connected.
-	joined := ventilator.Monitor(zmq.EventHandshakeSucceeded)
 	workCtx, stopWorkers := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	endpoints := make(chan string)
 	for id := 1; id <= workers; id++ {
-		wg.Go(func() { work(workCtx, id, ventilator.LastEndpoint(), sink.LastEndpoint()) })
+		wg.Go(func() { work(workCtx, id, endpoints, sink.LastEndpoint()) })
 	}
+	// The ventilator connects to the workers. A connecting PUSH has a
+	// queue for each endpoint from the moment it connects, so the batch is
+	// dealt evenly however fast the workers come up. A binding PUSH deals
+	// only among the workers connected so far: the first to arrive would
+	// take every task sent before the others.
 	for range workers {
-		select {
-		case <-joined.C:
-		case <-ctx.Done():
-			log.Fatal("the workers did not connect")
-		}
+		check(ventilator.Connect(<-endpoints))
 	}
-	joined.Stop()
 
 	start := time.Now()
 	for i := range tasks {
@@ -71,12 +66,14 @@ func main() {
 		tasks, taskTime, len(perWorker), elapsed.Round(time.Millisecond), tasks*taskTime)
 }
 
-// work does tasks until ctx ends, reporting each done to the sink.
-func work(ctx context.Context, id int, ventilator, sink string) {
+// work binds, says where, and does tasks until ctx ends, reporting each
+// done to the sink.
+func work(ctx context.Context, id int, endpoints chan<- string, sink string) {
 	receiver, err := zmq.NewSocket(zmq.PULL)
 	check(err)
 	defer receiver.Close()
-	check(receiver.Connect(ventilator))
+	check(receiver.Bind("tcp://127.0.0.1:*"))
+	endpoints <- receiver.LastEndpoint()
 	sender, err := zmq.NewSocket(zmq.PUSH)
 	check(err)
 	defer sender.Close()
