@@ -20,6 +20,7 @@ var examples = []struct {
 	{"pipeline", []string{`^sink: 30 tasks of 10ms done by 3 workers in \d+ms \(one worker would take 300ms\)$`}},
 	{"broker", []string{`^client 1: worker [12] answered "request from client 1"$`, `^broker: 4 clients served by 2 workers$`}},
 	{"relay", []string{`^step 1: ready`, `^step 2: got "ready from step 1"`, `^step 3: got "ready from step 2"`}},
+	{"curve", []string{`^server: "Hello" from the client with key .{40} \(known: true\)$`, `^client: "World", encrypted all the way$`}},
 }
 
 func TestExamples(t *testing.T) {

@@ -97,6 +97,27 @@ func TestPlain(t *testing.T) {
 	}
 }
 
+func TestCurve(t *testing.T) {
+	keys := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)
+	public, secret := keys[1], keys[3]
+	ep := freeTCP(t)
+	rep := startZmq(t, 20*time.Second, "rep", "--reply", "sealed", "--bind", ep, "--curve-server", secret, "--count", "1")
+	r := runZmq(t, 10*time.Second, "req", "--connect", ep, "--curve-client", public, "--timeout", "5s", "open")
+	wantSuccess(t, r)
+	if r.stdout != "sealed\n" {
+		t.Errorf("req printed %q", r.stdout)
+	}
+	wantSuccess(t, rep())
+
+	// A client that trusts another server key never gets through.
+	otherKey := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)[1]
+	startZmq(t, 20*time.Second, "recv", "--bind", ep, "--curve-server", secret)
+	r = runZmq(t, 10*time.Second, "send", "--connect", ep, "--curve-client", otherKey, "--timeout", "2s", "x")
+	if r.code != 1 || !strings.Contains(r.stderr, "HANDSHAKE_FAILED") {
+		t.Errorf("wrong server key: exit status %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 func TestKeygen(t *testing.T) {
 	r := runZmq(t, 10*time.Second, "keygen")
 	wantSuccess(t, r)
