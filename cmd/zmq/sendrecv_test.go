@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +154,28 @@ func TestMonitor(t *testing.T) {
 	wantSuccess(t, r)
 	if !strings.Contains(r.stdout, "LISTENING "+ep) {
 		t.Errorf("monitor printed %q", r.stdout)
+	}
+}
+
+// An interrupt ends a command that would wait forever, at once and quietly.
+func TestInterrupt(t *testing.T) {
+	cmd, stdout, _ := zmqCmd(t, 10*time.Second, "recv", "--bind", "tcp://127.0.0.1:*")
+	cmd.Stderr = nil
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// "bound ..." means it is past start-up and waiting for messages.
+	line, err := bufio.NewReader(stderr).ReadString('\n')
+	if !strings.HasPrefix(line, "bound tcp://127.0.0.1:") {
+		t.Fatalf("first line on stderr: %q, %v", line, err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	r := finish(t, cmd.Wait(), stdout, new(bytes.Buffer))
+	if r.code != 130 {
+		t.Errorf("exit status %d after an interrupt, want 130", r.code)
 	}
 }
