@@ -43,13 +43,16 @@ func TestBadArguments(t *testing.T) {
 		{"proxy", "--types", "ROUTER", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
 		{"proxy", "--types", "ROUTER,BOGUS", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
 		{"monitor"},
+		{"send", "--hwm", "-3", "--connect", "tcp://127.0.0.1:1", "x"},
+		{"recv", "--count", "x", "--bind", "tcp://127.0.0.1:*"},
+		{"send", "--nosuch"},
 	} {
 		r := runZmq(t, 10*time.Second, args...)
 		if r.code != 2 {
 			t.Errorf("zmq %s: exit status %d, want 2", strings.Join(args, " "), r.code)
 		}
-		if lines := strings.Count(r.stderr, "\n"); lines != 1 || !strings.HasPrefix(r.stderr, "zmq") {
-			t.Errorf("zmq %s: stderr is not one line:\n%s", strings.Join(args, " "), r.stderr)
+		if lines := strings.Count(r.stderr, "\n"); lines != 1 || !strings.HasPrefix(r.stderr, "zmq") || r.stdout != "" {
+			t.Errorf("zmq %s: not one line on stderr and nothing else:\nstderr: %s\nstdout: %s", strings.Join(args, " "), r.stderr, r.stdout)
 		}
 	}
 }

@@ -22,13 +22,22 @@ func usagef(format string, args ...any) error {
 // errHelpShown ends a command that was asked for -h: not a failure.
 var errHelpShown = errors.New("help shown")
 
+// flagSet is a command's flags and its help text.
+type flagSet struct {
+	*flag.FlagSet
+	showHelp func()
+}
+
 // newFlagSet returns a flag set whose errors come back to us rather than
 // exiting, so every bad argument becomes one line and exit status 2.
 // help is printed above the flag defaults for -h.
-func newFlagSet(e *env, name, help string) *flag.FlagSet {
+func newFlagSet(e *env, name, help string) *flagSet {
 	fs := flag.NewFlagSet("zmq "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// The flag package shows the usage on every parse error; we show it
+	// only when asked, and make errors one line.
+	fs.Usage = func() {}
+	return &flagSet{fs, func() {
 		fmt.Fprint(e.stdout, strings.TrimLeft(help, "\n"))
 		if hasFlags(fs) {
 			fmt.Fprint(e.stdout, "\noptions:\n")
@@ -36,8 +45,7 @@ func newFlagSet(e *env, name, help string) *flag.FlagSet {
 			fs.PrintDefaults()
 			fs.SetOutput(io.Discard)
 		}
-	}
-	return fs
+	}}
 }
 
 func hasFlags(fs *flag.FlagSet) bool {
@@ -50,7 +58,7 @@ func hasFlags(fs *flag.FlagSet) bool {
 // standard flag package stops at the first positional one, which surprises
 // people typing "zmq send hello --connect ..."); everything after "--" is
 // positional. It returns the positional arguments.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseArgs(fs *flagSet, args []string) ([]string, error) {
 	var tail []string
 	for i, a := range args {
 		if a == "--" {
@@ -62,7 +70,8 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelpShown // fs.Parse has shown it
+				fs.showHelp()
+				return nil, errHelpShown
 			}
 			return nil, usageError{err.Error()}
 		}
@@ -89,4 +98,27 @@ func positiveInt(what, s string, min int) (int, error) {
 		return 0, usagef("%s must be a whole number >= %d, not %q", what, min, s)
 	}
 	return n, nil
+}
+
+// optionalInt is an int flag that knows whether it was given, so the
+// library's default applies otherwise (and -h shows no made-up default).
+type optionalInt struct {
+	n   int
+	set bool
+}
+
+func (o *optionalInt) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.Itoa(o.n)
+}
+
+func (o *optionalInt) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return fmt.Errorf("want a whole number >= 0")
+	}
+	o.n, o.set = n, true
+	return nil
 }

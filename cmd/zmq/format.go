@@ -22,7 +22,7 @@ type msgFormat struct {
 func addFormatFlags(fs *flag.FlagSet) *msgFormat {
 	f := &msgFormat{}
 	fs.StringVar(&f.kind, "format", "text", "how messages are written, one a line: `text`, hex or json")
-	fs.StringVar(&f.delim, "delimiter", "", "splits a line into frames; printed frames are joined with it (text default: no splitting, joined with |)")
+	fs.StringVar(&f.delim, "delimiter", "", "`D` splits a line into frames, and joins printed frames (default: no splitting; printed text frames joined with |, hex with a space)")
 	return f
 }
 

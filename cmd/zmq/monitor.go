@@ -28,7 +28,7 @@ examples:
 
 func runMonitor(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "monitor", monitorHelp)
-	sf := addSockFlags(fs, "DEALER", false)
+	sf := addSockFlags(fs.FlagSet, "DEALER", false)
 	count := fs.Int("count", 0, "exit after `N` events (default: never)")
 	timeout := fs.Duration("timeout", 0, "watch for `D`, e.g. 10s, then exit 0 (default: until interrupted)")
 	args, err := parseArgs(fs, args)

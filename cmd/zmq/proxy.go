@@ -35,7 +35,8 @@ func runProxy(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "proxy", proxyHelp)
 	types := fs.String("types", "ROUTER,DEALER", "the socket types of the frontend and backend, `FRONT,BACK`")
 	capture := fs.String("capture", "", "publish a copy of every message on a PUB socket at `ENDPOINT`")
-	hwm := fs.Int("hwm", -1, "high-water mark of every socket, in `messages` (default libzmq's 1000)")
+	var hwm optionalInt
+	fs.Var(&hwm, "hwm", "high-water mark of every socket, in `messages` (default libzmq's 1000)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func runProxy(ctx context.Context, e *env, args []string) error {
 	if len(args) != 2 {
 		return usagef("wants FRONT and BACK endpoints")
 	}
-	sides, err := proxySides(*types, args, *capture, *hwm)
+	sides, err := proxySides(*types, args, *capture, hwm)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func runProxy(ctx context.Context, e *env, args []string) error {
 
 // proxySides checks the types and endpoints: frontend, backend and, if
 // asked for, capture.
-func proxySides(types string, endpoints []string, capture string, hwm int) ([]*sockFlags, error) {
+func proxySides(types string, endpoints []string, capture string, hwm optionalInt) ([]*sockFlags, error) {
 	names := strings.Split(types, ",")
 	if len(names) != 2 {
 		return nil, usagef("--types wants FRONT,BACK, e.g. ROUTER,DEALER")
@@ -72,7 +73,7 @@ func proxySides(types string, endpoints []string, capture string, hwm int) ([]*s
 
 // proxySideFlags reads czmq's endpoint prefixes: ">" connects, "@" (or
 // nothing) binds.
-func proxySideFlags(typeName, endpoint string, hwm int) *sockFlags {
+func proxySideFlags(typeName, endpoint string, hwm optionalInt) *sockFlags {
 	f := &sockFlags{typeName: strings.TrimSpace(typeName), hwm: hwm}
 	switch {
 	case strings.HasPrefix(endpoint, ">"):

@@ -55,8 +55,8 @@ const recvLinger = time.Second
 
 func runRecv(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "recv", recvHelp)
-	sf := addSockFlags(fs, "PULL", false)
-	o := addRecvFlags(fs)
+	sf := addSockFlags(fs.FlagSet, "PULL", false)
+	o := addRecvFlags(fs.FlagSet)
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -27,8 +27,8 @@ examples:
 
 func runRep(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "rep", repHelp)
-	sf := addSockFlags(fs, "REP", true)
-	o := addRecvFlags(fs)
+	sf := addSockFlags(fs.FlagSet, "REP", true)
+	o := addRecvFlags(fs.FlagSet)
 	echoing := fs.Bool("echo", false, "answer each request with the request itself")
 	fixed := fs.String("reply", "", "answer each request with `MESSAGE` (split into frames and decoded as --format says)")
 	args, err := parseArgs(fs, args)
@@ -38,7 +38,7 @@ func runRep(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
-	reply, err := repAnswer(fs, *echoing, *fixed, o.format)
+	reply, err := repAnswer(fs.FlagSet, *echoing, *fixed, o.format)
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,8 @@ examples:
 
 func runReq(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "req", reqHelp)
-	sf := addSockFlags(fs, "REQ", true)
-	o := addSendFlags(fs)
+	sf := addSockFlags(fs.FlagSet, "REQ", true)
+	o := addSendFlags(fs.FlagSet)
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err

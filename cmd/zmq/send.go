@@ -54,8 +54,8 @@ func (o *sendOpts) check() error {
 
 func runSend(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "send", sendHelp)
-	sf := addSockFlags(fs, "PUSH", false)
-	o := addSendFlags(fs)
+	sf := addSockFlags(fs.FlagSet, "PUSH", false)
+	o := addSendFlags(fs.FlagSet)
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ type sockFlags struct {
 	binds         listFlag
 	connects      listFlag
 	subscribe     listFlag
-	hwm           int
+	hwm           optionalInt
 	plainUser     string
 	plainPassword string
 	plainServer   bool
@@ -39,12 +39,12 @@ func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFla
 	if !fixedType {
 		fs.Var(&f.subscribe, "subscribe", "SUB/XSUB: receive messages starting with `TOPIC` (repeatable; default every message)")
 	}
-	fs.IntVar(&f.hwm, "hwm", -1, "high-water mark, send and receive, in `messages` (0 is none; default libzmq's 1000)")
+	fs.Var(&f.hwm, "hwm", "high-water mark, send and receive, in `messages` (0 is none; default libzmq's 1000)")
 	fs.StringVar(&f.plainUser, "plain-user", "", "PLAIN `USER`: the login of a client, or the one user a --plain-server lets in")
 	fs.StringVar(&f.plainPassword, "plain-password", "", "PLAIN `PASSWORD`, as for --plain-user")
 	fs.BoolVar(&f.plainServer, "plain-server", false, "be a PLAIN server, letting in --plain-user with --plain-password")
 	fs.StringVar(&f.curveServer, "curve-server", "", "be a CURVE server with this `SECRETKEY` (Z85, see zmq keygen)")
-	fs.StringVar(&f.curveClient, "curve-client", "", "be a CURVE client of the server with public key `SERVERKEY[,PUBLIC,SECRET]` (a key pair is made up if not given)")
+	fs.StringVar(&f.curveClient, "curve-client", "", "be a CURVE client: `SERVERKEY[,PUBLIC,SECRET]` is the server's public key and this client's key pair (made up if not given)")
 	return f
 }
 
@@ -100,8 +100,8 @@ func (f *sockFlags) options() (zmq.Type, []zmq.Option, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if f.hwm >= 0 {
-		opts = append(opts, zmq.WithSendHWM(f.hwm), zmq.WithRecvHWM(f.hwm))
+	if f.hwm.set {
+		opts = append(opts, zmq.WithSendHWM(f.hwm.n), zmq.WithRecvHWM(f.hwm.n))
 	}
 	return typ, opts, nil
 }
