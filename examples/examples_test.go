@@ -9,7 +9,11 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 var examples = []struct {
 	dir  string

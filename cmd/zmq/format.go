@@ -76,7 +76,9 @@ func encodeJSON(frames [][]byte) string {
 func (f *msgFormat) decode(line string) (zmq.Msg, error) {
 	switch f.kind {
 	case "hex":
-		return decodeHex(f.split(line, strings.Fields))
+		// Split at each space, not at runs of them: an empty frame is
+		// nothing between two.
+		return decodeHex(f.split(line, func(s string) []string { return strings.Split(s, " ") }))
 	case "json":
 		return decodeJSON(line)
 	}
@@ -99,9 +101,6 @@ func decodeHex(parts []string) (zmq.Msg, error) {
 			return zmq.Msg{}, fmt.Errorf("not hex: %q", p)
 		}
 		frames[i] = b
-	}
-	if len(frames) == 0 {
-		frames = [][]byte{{}}
 	}
 	return zmq.NewMsg(frames...), nil
 }
