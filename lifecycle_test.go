@@ -63,8 +63,11 @@ func TestConnectBeforeBind(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) {
 			ep := tr.endpoint(t)
-			if tr.name == "tcp" {
+			switch tr.name {
+			case "tcp":
 				ep = freeTCPEndpoint(t)
+			case "tcp6":
+				ep = freeEndpointOn(t, "[::1]")
 			}
 			push := newSocket(t, zmq.PUSH, zmq.WithReconnectInterval(10*time.Millisecond, 0))
 			connect(t, push, ep)
@@ -79,7 +82,12 @@ func TestConnectBeforeBind(t *testing.T) {
 // freeTCPEndpoint returns a loopback endpoint nothing listens on.
 func freeTCPEndpoint(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return freeEndpointOn(t, "127.0.0.1")
+}
+
+func freeEndpointOn(t *testing.T, host string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", host+":0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,16 +93,8 @@ func (s *session) readFrame(asm *assembler) (frame, error) {
 	if err != nil {
 		return f, err
 	}
-	if f.flags&zmtp.FlagCommand == 0 {
-		return f, fmt.Errorf("%w: plain frame on an encrypted connection", zmtp.ErrProtocol)
-	}
-	cmd, err := zmtp.ParseCommand(f.body)
-	if err != nil {
-		return f, err
-	}
-	if cmd.Name != zmtp.CmdMessage {
-		return f, fmt.Errorf("%w: %s command on an encrypted connection", zmtp.ErrProtocol, cmd.Name)
-	}
+	// libzmq sends MESSAGE in a frame with no flags set and carries MORE
+	// and COMMAND inside the box, so the outer flags are not looked at.
 	flags, body, err := s.codec.Open(f.body)
 	return frame{flags: flags, body: body}, err
 }

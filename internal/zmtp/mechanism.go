@@ -58,8 +58,9 @@ type Codec interface {
 	// Seal appends to dst the whole wire frame (header included) that carries
 	// one frame with the given flags (FlagMore, FlagCommand) and body.
 	Seal(dst []byte, flags byte, body []byte) ([]byte, error)
-	// Open takes the body of a received command frame and returns the flags
-	// and body of the frame it carries. The result may alias scratch or msg.
+	// Open takes the body of a received frame (whatever its flags: libzmq
+	// sends MESSAGE with none) and returns the flags and body of the frame
+	// it carries. The result may alias frameBody.
 	Open(frameBody []byte) (flags byte, body []byte, err error)
 	// Overhead is how many bytes Seal adds to a frame's body at most, so the
 	// engine can bound buffers.

@@ -1,0 +1,53 @@
+// Package zmq is ZeroMQ in pure Go: the messaging patterns of libzmq over
+// ZMTP 3.1, so it talks to libzmq, pyzmq, JeroMQ and NetMQ peers, with no
+// cgo.
+//
+// # Sockets and patterns
+//
+// A Socket has a Type, which fixes how it routes messages and which peer
+// types it can talk to:
+//
+//   - Request-reply (RFC 28): a REQ sends a request and waits for the reply
+//     before the next one; a REP answers requests in turn. DEALER and ROUTER
+//     are their asynchronous forms: a DEALER load-balances to and fair-queues
+//     from its peers, a ROUTER prefixes each message with the sender's routing
+//     id and routes replies by it. A ROUTER frontend and a DEALER backend
+//     joined by Proxy make a broker between many clients and many workers.
+//   - Publish-subscribe (RFC 29): a PUB sends to every SUB whose
+//     subscriptions (byte prefixes, see Socket.Subscribe) match a message's
+//     first frame; filtering happens at the publisher. PUB never blocks: a
+//     subscriber that cannot keep up loses messages. XPUB and XSUB pass the
+//     subscriptions themselves to the application, for forwarders.
+//   - Pipeline (RFC 30): a PUSH hands each message to one PULL in turn, and
+//     waits when all are full: a ventilator feeding workers feeding a sink.
+//   - Exclusive pair (RFC 31): two PAIR sockets, typically between goroutines
+//     over inproc.
+//   - STREAM talks to plain TCP peers that do not speak ZMTP.
+//
+// # Endpoints
+//
+// Bind and Connect take "tcp://host:port" ("*" for the host binds every IPv4
+// interface, "*" for the port picks a free one: LastEndpoint tells which),
+// "ipc:///path" or "ipc://@name" (Linux abstract), and "inproc://name", which
+// joins two sockets of one Context directly: messages are handed over by
+// reference, with no copy. Either side may bind; connecting first is fine,
+// the socket retries in the background and queues what is sent meanwhile.
+//
+// # Messages, blocking and errors
+//
+// A Msg is a list of frames that arrive all together or not at all. Send and
+// Recv block as the socket type says; a context bounds them, as do
+// WithSendTimeout and WithRecvTimeout (ErrAgain). Errors are sentinels for
+// errors.Is: ErrAgain, ErrState (e.g. a REQ sending twice), ErrHostUnreachable,
+// ErrClosed, ErrMsgTooLarge, ErrProtocol, ErrEndpoint, ErrNotSupported.
+//
+// A Socket, as in libzmq, is meant to be used by one goroutine at a time; its
+// methods are nonetheless safe to call concurrently, and Close, from any
+// goroutine, unblocks pending calls.
+//
+// # Security
+//
+// WithPlainServer/WithPlainClient and WithCurveServer/WithCurveClient select
+// the PLAIN and CURVE mechanisms; an Authenticator (ZAP, RFC 27) decides who
+// may connect.
+package zmq
