@@ -330,7 +330,7 @@ func showFrame(f []byte) string {
 var monitorCount atomic.Int64
 
 // lzMonitor watches a libzmq socket's events through an inproc PAIR.
-type lzMonitor struct{ s *zmq4.Socket }
+type lzMonitor struct{ s, target *zmq4.Socket }
 
 func newLZMonitor(t *testing.T, target *zmq4.Socket) *lzMonitor {
 	t.Helper()
@@ -348,7 +348,17 @@ func newLZMonitor(t *testing.T, target *zmq4.Socket) *lzMonitor {
 	must(t, s.SetLinger(0))
 	must(t, s.SetRcvtimeo(100*time.Millisecond))
 	must(t, s.Connect(addr))
-	return &lzMonitor{s: s}
+	return &lzMonitor{s: s, target: target}
+}
+
+// closeTarget stops monitoring and then closes the monitored socket. A
+// monitored socket must never be closed with its monitor still on: libzmq
+// closes asynchronously and may emit an event after the monitor's reader is
+// gone, which blocks its I/O thread for good.
+func (m *lzMonitor) closeTarget(t *testing.T) {
+	t.Helper()
+	must(t, m.target.Monitor("", 0))
+	must(t, m.target.Close())
 }
 
 // waitFor reads events until one of want arrives, and returns it with all

@@ -74,10 +74,15 @@ func TestReconnect(t *testing.T) {
 				oursConnect(t, ours, ep)
 				x.run(t, ours, lz, 0)
 
+				var mon *lzMonitor
 				for round := 1; round <= 2; round++ {
-					must(t, lz.Close())
+					if mon != nil {
+						mon.closeTarget(t)
+					} else {
+						must(t, lz.Close())
+					}
 					lz = newLZ(t, x.lz)
-					mon := newLZMonitor(t, lz)
+					mon = newLZMonitor(t, lz)
 					lzBindRetry(t, lz, ep)
 					// Wait until ours is back, so a message ours sends
 					// cannot go down the connection that died.

@@ -79,7 +79,7 @@ func TestWrongSocketType(t *testing.T) {
 					} else {
 						// The good peer takes the bad one's place: ours,
 						// still redialling, must get through to it.
-						must(t, bad.Close())
+						mon.closeTarget(t)
 						lzBindRetry(t, good, ours.LastEndpoint())
 					}
 					for i, s := range d.steps {
