@@ -14,6 +14,7 @@ type Context struct {
 	closed  bool
 	sockets map[*Socket]struct{}
 	inproc  inprocRegistry
+	zap     zapClients // zap.go
 }
 
 var defaultContext = NewContext()

@@ -147,7 +147,7 @@ func (s *Socket) engineConfig() *engine.Config {
 		RoutingID:         o.routingID,
 		NewMechanism:      o.security.newMechanism(),
 		AsServer:          o.security.server,
-		ZAP:               s.ctx.zapHandler(o.security),
+		ZAP:               s.ctx.zapHandler(s, o),
 		ZAPDomain:         o.zapDomain,
 		HandshakeTimeout:  o.handshakeTimeout,
 		MaxMsgSize:        o.maxMsgSize,
