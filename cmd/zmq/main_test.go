@@ -61,9 +61,15 @@ type result struct {
 // timeout, so a hung command fails the test instead of stalling it.
 func zmqCmd(t *testing.T, timeout time.Duration, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
+	return programCmd(t, timeout, zmqBin, args...)
+}
+
+// programCmd is zmqCmd for any program.
+func programCmd(t *testing.T, timeout time.Duration, path string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, zmqBin, args...)
+	cmd := exec.CommandContext(ctx, path, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr
@@ -93,7 +99,13 @@ func finish(t *testing.T, err error, stdout, stderr *bytes.Buffer) result {
 // startZmq starts the binary in the background; wait collects it.
 func startZmq(t *testing.T, timeout time.Duration, args ...string) (wait func() result) {
 	t.Helper()
-	cmd, stdout, stderr := zmqCmd(t, timeout, args...)
+	return startProgram(t, timeout, zmqBin, args...)
+}
+
+// startProgram is startZmq for any program.
+func startProgram(t *testing.T, timeout time.Duration, path string, args ...string) (wait func() result) {
+	t.Helper()
+	cmd, stdout, stderr := programCmd(t, timeout, path, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
