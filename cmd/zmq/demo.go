@@ -320,8 +320,8 @@ func demoPair(ctx context.Context) (string, error) {
 	zctx := zmq.NewContext()
 	defer zctx.Close()
 	// The steps' sockets all close when the relay is over, not as each
-	// step finishes: a PAIR that loses its peer drops what it had not
-	// yet read from it.
+	// step finishes: purezmq's PAIR, unlike libzmq's, drops what it has
+	// not yet read from a peer that closes.
 	ss := &sockets{zctx: zctx}
 	defer ss.closeAll()
 	step3, err := ss.bind(zmq.PAIR, "inproc://step3")

@@ -88,6 +88,10 @@ func sendMessages(ctx context.Context, e *env, sf *sockFlags, o *sendOpts, args 
 	}
 	watch := watchPeers(ep.Socket)
 	err = sendFrom(ctx, e, ep, o, newMessageSource(args, o.count, e.stdin, o.format))
+	if err != nil {
+		// Failing anyway: what is still queued is not worth waiting for.
+		ep.SetOptions(zmq.WithLinger(0))
+	}
 	if cerr := ep.close(ctx); err == nil {
 		err = cerr
 	}
