@@ -23,7 +23,10 @@ import (
 //
 // A connecting STREAM is a raw TCP client: like libzmq's, its pipe and its
 // id last across reconnections (each of which is told as [id, ""] again),
-// and closing the connection with [id, ""] also stops reconnecting.
+// and closing the connection with [id, ""] also stops reconnecting. The id
+// is made when Connect is called; WithConnectRoutingID set before Connect
+// chooses it instead, so the application knows it without waiting for the
+// connect notice.
 // Inproc peers, which have no byte stream, are refused.
 type stream struct {
 	sock *Socket
@@ -55,11 +58,30 @@ func (st *stream) attach(p *pipe.Pipe) bool {
 		st.sock.options().logger().Warn("zmq: STREAM sockets take tcp and ipc peers only; inproc peer refused")
 		return false
 	}
-	sp := &streamPeer{p: p, id: st.makeID()}
+	sp := &streamPeer{p: p, id: st.connectID(p)}
+	if sp.id == nil {
+		sp.id = st.makeID()
+	}
 	st.peers = append(st.peers, sp)
 	st.byPipe[p] = sp
 	st.byID[string(sp.id)] = sp
 	return true
+}
+
+// connectID returns the id WithConnectRoutingID set for p, if p is a
+// connecting pipe and the id is set and free, as libzmq names the peer of
+// the next connect (where a taken id is a failed assertion, this falls back
+// to a made-up id).
+func (st *stream) connectID(p *pipe.Pipe) []byte {
+	if st.sock.patternOptions().connectRoutingID == nil || st.sock.dialerOf(p) == nil {
+		return nil
+	}
+	id := st.sock.takeConnectRoutingID()
+	if id != nil && st.byID[string(id)] != nil {
+		st.sock.options().logger().Warn("zmq: connect routing id already in use; making one up", "id", id)
+		return nil
+	}
+	return id
 }
 
 // makeID returns an unused id: a zero byte, then a 32-bit counter.
@@ -128,7 +150,11 @@ func (st *stream) send(m *pipe.Msg) error {
 // pipe does not reconnect. Unlike libzmq, the request does not wait for
 // room in a full queue.
 func (st *stream) close(sp *streamPeer) {
-	st.sock.stopRedialing(sp.p)
+	// The dialer stays listed, so that Close can still cut a connection
+	// slow to drain.
+	if d := st.sock.dialerOf(sp.p); d != nil {
+		d.cancel()
+	}
 	sp.p.Out.PushForce(pipe.Msg{Frames: [][]byte{{}}})
 	st.forget(sp)
 	sp.p.In.Discard()
@@ -162,20 +188,18 @@ func (st *stream) recv() (pipe.Msg, error) {
 	return pipe.Msg{}, errWouldBlock
 }
 
-// stopRedialing makes the dialer whose pipe is p stop once its connection
-// ends. It stays listed, so that Close can still cut a connection that is
-// slow to drain.
-func (s *Socket) stopRedialing(p *pipe.Pipe) {
+// dialerOf returns the dialer whose pipe is p, or nil.
+func (s *Socket) dialerOf(p *pipe.Pipe) *dialer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, ds := range s.dialers {
 		for _, d := range ds {
 			if d.pipe == p {
-				d.cancel()
-				return
+				return d
 			}
 		}
 	}
+	return nil
 }
 
 // serveRaw runs a connection a STREAM socket accepted: no handshake, a pipe

@@ -475,3 +475,40 @@ func TestStreamHTTPClient(t *testing.T) {
 	}
 	cli.Close() // stop it reconnecting before the server closes
 }
+
+// TestStreamConnectRoutingID names a connecting STREAM's peer, so the
+// application can send before the connection is even made.
+func TestStreamConnectRoutingID(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cli := newSocket(t, zmq.STREAM)
+	if err := cli.SetOptions(zmq.WithConnectRoutingID([]byte("server-1"))); err != nil {
+		t.Fatal(err)
+	}
+	connect(t, cli, "tcp://"+ln.Addr().String())
+	streamSend(t, cli, []byte("server-1"), "early")
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(testTimeout))
+	streamReadFull(t, c, "early")
+	if id := streamNotice(t, cli); string(id) != "server-1" {
+		t.Fatalf("connect notice from %q, want server-1", id)
+	}
+
+	// The name is for one connect: the next gets a made-up id.
+	connect(t, cli, "tcp://"+ln.Addr().String())
+	c2, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if id := streamNotice(t, cli); len(id) != 5 || id[0] != 0 {
+		t.Fatalf("second connect's id %q, want a made-up one", id)
+	}
+}
