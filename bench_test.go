@@ -58,9 +58,11 @@ func benchThroughput(b *testing.B, endpoint string, size int) {
 		errc <- nil
 	}()
 	for i := 0; i < b.N; i++ {
-		if _, err := pull.Recv(ctx); err != nil {
+		m, err := pull.Recv(ctx)
+		if err != nil {
 			b.Fatal(err)
 		}
+		m.Release()
 	}
 	b.StopTimer()
 	if err := <-errc; err != nil {

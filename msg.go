@@ -1,6 +1,7 @@
 package zmq
 
 import (
+	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -69,6 +70,17 @@ func (m Msg) Property(name string) (string, bool) {
 		name = "Identity"
 	}
 	return m.meta.Get(name)
+}
+
+// Release hands a received message's large frame buffers back, to be reused
+// by later receives instead of allocating new ones: optional, and worth it
+// for big messages received in a loop. The message and its frames must not
+// be used afterwards. Frames the library did not allocate are left alone.
+func (m *Msg) Release() {
+	for _, f := range m.Frames {
+		bufpool.Put(f)
+	}
+	m.Frames = nil
 }
 
 func fromPipe(m pipe.Msg) Msg { return Msg{Frames: m.Frames, meta: m.Meta} }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
 
@@ -27,6 +28,10 @@ type input struct {
 	r, w   int
 	lent   bool
 	onRead func()
+	// largeStream is set while frames come big: the next header is then
+	// read on its own, so the body after it lands straight in its own
+	// buffer instead of being read into ours and copied.
+	largeStream bool
 }
 
 // frame is one frame as read: body may alias the read buffer.
@@ -74,6 +79,26 @@ func (in *input) compact() {
 	in.r = 0
 }
 
+// fillHeader reads no more than a frame header.
+func (in *input) fillHeader() error {
+	in.r, in.w = 0, 0
+	if in.lent {
+		in.buf, in.lent = make([]byte, readBufferSize), false
+	}
+	n, err := in.src.Read(in.buf[:zmtp.MaxFrameHeader])
+	in.w = n
+	if n > 0 {
+		if in.onRead != nil {
+			in.onRead()
+		}
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
 // need ensures n bytes are buffered.
 func (in *input) need(n int) error {
 	if n > len(in.buf) {
@@ -101,7 +126,8 @@ func (in *input) next(limit int64) (frame, error) {
 		return frame{}, fmt.Errorf("%w: frame of %d bytes, limit %d", zmtp.ErrTooLarge, hdr.size, limit)
 	}
 	size := int(hdr.size)
-	if size >= ownBufferThreshold {
+	in.largeStream = size >= ownBufferThreshold
+	if in.largeStream {
 		body, err := in.readOwn(size)
 		return frame{flags: hdr.flags, body: body}, err
 	}
@@ -120,6 +146,11 @@ type header struct {
 }
 
 func (in *input) header() (header, error) {
+	if in.largeStream && in.r == in.w {
+		if err := in.fillHeader(); err != nil {
+			return header{}, err
+		}
+	}
 	for {
 		flags, size, n, err := zmtp.ParseFrameHeader(in.buffered())
 		if err != nil {
@@ -141,7 +172,7 @@ func (in *input) header() (header, error) {
 // enormous frame (there may be no WithMaxMsgSize) makes us allocate no more
 // than about twice what it has really sent.
 func (in *input) readOwn(size int) ([]byte, error) {
-	body := make([]byte, min(size, growStep))
+	body := bufpool.Get(min(size, growStep))
 	n := copy(body, in.buffered())
 	in.r += n
 	for n < size {
