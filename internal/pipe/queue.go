@@ -105,27 +105,16 @@ func (q *Queue) SetWriterWake(w Wake) {
 
 // Push appends m, or reports false if the queue is full (the producer is
 // then armed and will be woken when room frees up) or closed for writing.
-func (q *Queue) Push(m Msg) bool {
-	q.mu.Lock()
-	if q.writeClosed || (q.hwm > 0 && q.count >= q.hwm) {
-		q.writerArmed = !q.writeClosed
-		q.mu.Unlock()
-		return false
-	}
-	q.put(m)
-	wake := q.takeReaderWake()
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
-	return true
-}
+func (q *Queue) Push(m Msg) bool { return q.push(m, false) }
 
 // PushForce appends m whatever the high-water mark: for the few messages a
 // socket must not lose or block on (subscriptions, a disconnect notice).
-func (q *Queue) PushForce(m Msg) bool {
+func (q *Queue) PushForce(m Msg) bool { return q.push(m, true) }
+
+func (q *Queue) push(m Msg, force bool) bool {
 	q.mu.Lock()
-	if q.writeClosed {
+	if q.writeClosed || (!force && q.hwm > 0 && q.count >= q.hwm) {
+		q.writerArmed = !q.writeClosed
 		q.mu.Unlock()
 		return false
 	}
