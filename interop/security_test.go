@@ -1,4 +1,3 @@
-// client (zap.go) and security wiring (security.go) are not committed yet.
 
 package interop
 
