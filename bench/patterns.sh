@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# make bench-patterns: PUB/SUB fan-out and ROUTER/DEALER, ours beside
+# libzmq in the same run. Each case runs ROUNDS times, ours and libzmq
+# taking turns to go first; the tables give medians and ours/libzmq ratios.
+#
+# The two sides are the same program twice, with the same arguments and
+# result lines: bench/c/{pubsub,router}_thr.c over libzmq (Debian's
+# libzmq3-dev) and bench/{pubsub,router}_thr/main.go over purezmq. Every
+# run's output is kept under $OUT.
+#
+#   ROUNDS=5 bash bench/patterns.sh            # more rounds
+#   QUICK=1 bash bench/patterns.sh             # 16 B, filter "all" only
+#   TRANSPORTS=tcp SECTIONS=pubsub bash bench/patterns.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+TRANSPORTS=${TRANSPORTS:-"tcp inproc"}
+SECTIONS=${SECTIONS:-"pubsub router lossy"}
+SUBS=${SUBS:-"1 10"}
+SIZES=${SIZES:-"16 1024"}
+FILTERS=${FILTERS:-"all half"}
+if [ -n "${QUICK:-}" ]; then SIZES=16 FILTERS=all; fi
+OUT=${OUT:-bench/out/patterns}
+mkdir -p "$OUT"
+
+bash scripts/install-libzmq.sh
+make -s -C bench/c bench-c-patterns >/dev/null
+mkdir -p bench/bin/ours
+go build -o bench/bin/ours/pubsub_thr ./bench/pubsub_thr
+go build -o bench/bin/ours/router_thr ./bench/router_thr
+LZ=bench/bin
+OURS=bench/bin/ours
+
+# field KEY: the first word after "KEY: " (the number) of the matching line.
+field() { awk -v k="$1" -F': ' '$1==k {split($2,a," "); print a[1]; exit}'; }
+# droppct: the percentage of "dropped: N [msg] (P%)".
+droppct() { awk -F'[(%]' '/^dropped:/ {print $2; exit}'; }
+median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else print v[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0 == 0) print "-"; else printf "%.2f", a/b}'; }
+ep() { if [ "$1" = inproc ]; then echo "inproc://bench-$$"; else echo "tcp://127.0.0.1:*"; fi; }
+
+# runcase NAME TOOL ARGS...: ROUNDS runs of each side, outputs kept as
+# $OUT/NAME.{libzmq,ours}.N.
+runcase() {
+  local name=$1 tool=$2 r
+  shift 2
+  for r in $(seq "$ROUNDS"); do
+    if [ $((r % 2)) = 1 ]; then
+      "$LZ/$tool" "$@" >"$OUT/$name.libzmq.$r"
+      "$OURS/$tool" "$@" >"$OUT/$name.ours.$r"
+    else
+      "$OURS/$tool" "$@" >"$OUT/$name.ours.$r"
+      "$LZ/$tool" "$@" >"$OUT/$name.libzmq.$r"
+    fi
+  done
+}
+
+# med NAME SIDE EXTRACTOR ARGS...: the median of one figure over the rounds.
+med() {
+  local name=$1 side=$2 f
+  shift 2
+  for f in "$OUT/$name.$side".*; do "$@" <"$f"; done | median
+}
+
+# Message counts giving each run about a second on a 2-core machine.
+pubsub_count() { # TRANSPORT SUBS SIZE
+  case "$1/$2/$3" in
+    tcp/1/16) echo 1000000 ;; tcp/10/16) echo 200000 ;;
+    tcp/1/1024) echo 200000 ;; tcp/10/1024) echo 30000 ;;
+    inproc/1/16) echo 2000000 ;; inproc/10/16) echo 100000 ;;
+    inproc/1/1024) echo 500000 ;; inproc/10/1024) echo 50000 ;;
+    *) echo 100000 ;;
+  esac
+}
+
+if [[ " $SECTIONS " == *" pubsub "* ]]; then
+  echo "PUB/SUB fan-out: one PUB, N SUBs, HWM 0 (nothing dropped), msg/s delivered"
+  printf '%-28s %11s %11s %6s %12s %12s %6s\n' case "libzmq/sub" "ours/sub" ratio "libzmq total" "ours total" ratio
+  for tr in $TRANSPORTS; do
+    for n in $SUBS; do
+      for size in $SIZES; do
+        for filter in $FILTERS; do
+          name="pubsub-$tr-$n-$size-$filter"
+          runcase "$name" pubsub_thr "$(ep "$tr")" "$n" "$size" "$(pubsub_count "$tr" "$n" "$size")" "$filter" 0
+          lps=$(med "$name" libzmq field "mean throughput per subscriber")
+          ops=$(med "$name" ours field "mean throughput per subscriber")
+          lt=$(med "$name" libzmq field "total throughput")
+          ot=$(med "$name" ours field "total throughput")
+          printf '%-28s %11.0f %11.0f %6s %12.0f %12.0f %6s\n' "$tr N=$n ${size}B $filter" \
+            "$lps" "$ops" "$(ratio "$ops" "$lps")" "$lt" "$ot" "$(ratio "$ot" "$lt")"
+        done
+      done
+    done
+  done
+  echo
+fi
+
+if [[ " $SECTIONS " == *" lossy "* ]] && [[ " $TRANSPORTS " == *" tcp "* ]]; then
+  echo "PUB/SUB at libzmq's default HWM 1000, tcp, 10 SUBs, 16 B: dropping (PUB default) and XPUB_NODROP"
+  printf '%-28s %11s %11s %6s %12s %12s %6s %8s %8s\n' case "libzmq/sub" "ours/sub" ratio "libzmq total" "ours total" ratio "lz drop%" "our drop%"
+  for mode in drop nodrop; do
+    name="pubsub-hwm1000-$mode"
+    extra=()
+    [ "$mode" = nodrop ] && extra=(nodrop)
+    runcase "$name" pubsub_thr "tcp://127.0.0.1:*" 10 16 200000 all 1000 "${extra[@]}"
+    lps=$(med "$name" libzmq field "mean throughput per subscriber")
+    ops=$(med "$name" ours field "mean throughput per subscriber")
+    lt=$(med "$name" libzmq field "total throughput")
+    ot=$(med "$name" ours field "total throughput")
+    printf '%-28s %11.0f %11.0f %6s %12.0f %12.0f %6s %8s %8s\n' "tcp N=10 16B hwm1000 $mode" \
+      "$lps" "$ops" "$(ratio "$ops" "$lps")" "$lt" "$ot" "$(ratio "$ot" "$lt")" \
+      "$(med "$name" libzmq droppct)" "$(med "$name" ours droppct)"
+  done
+  echo
+fi
+
+if [[ " $SECTIONS " == *" router "* ]]; then
+  echo "ROUTER/DEALER, 16 B: K DEALERs each making round trips to a ROUTER echo; a ROUTER sending to 100 DEALERs by id"
+  printf '%-28s %12s %12s %6s %12s %12s %6s\n' case "libzmq" "ours" ratio "libzmq us" "ours us" ratio
+  for tr in $TRANSPORTS; do
+    for k in 1 100; do
+      case "$tr/$k" in
+        tcp/1) c=10000 ;; tcp/100) c=200 ;; inproc/1) c=30000 ;; *) c=300 ;;
+      esac
+      name="router-rtt-$tr-$k"
+      runcase "$name" router_thr rtt "$(ep "$tr")" "$k" 16 "$c"
+      l=$(med "$name" libzmq field throughput)
+      o=$(med "$name" ours field throughput)
+      lu=$(med "$name" libzmq field "average round trip")
+      ou=$(med "$name" ours field "average round trip")
+      printf '%-28s %12.0f %12.0f %6s %12.1f %12.1f %6s\n' "rtt $tr K=$k [rt/s, rtt]" \
+        "$l" "$o" "$(ratio "$o" "$l")" "$lu" "$ou" "$(ratio "$ou" "$lu")"
+    done
+    c=500000
+    [ "$tr" = inproc ] && c=100000
+    name="router-fanout-$tr-100"
+    runcase "$name" router_thr fanout "$(ep "$tr")" 100 16 "$c"
+    l=$(med "$name" libzmq field throughput)
+    o=$(med "$name" ours field throughput)
+    printf '%-28s %12.0f %12.0f %6s\n' "fanout $tr 100 [msg/s]" "$l" "$o" "$(ratio "$o" "$l")"
+  done
+  echo
+fi
+echo "ratio: ours/libzmq (throughput: above 1 is ours faster; round trip in us: below 1 is ours faster)."
+echo "outputs of every run: $OUT/"
