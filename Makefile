@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq fuzz bench demo
+.PHONY: test vet unit interop libzmq perf-tools fuzz bench demo
 
 test: vet unit interop
 
@@ -9,8 +9,13 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
 
-unit:
+# The CLI's tests run our perf tools against libzmq's (bench/c), so those
+# are built first.
+unit: perf-tools
 	$(GO) test -race -count=1 ./...
+
+perf-tools: libzmq
+	@$(MAKE) -s -C bench/c >/dev/null
 
 # The interop tests need cgo and Debian's libzmq; they live in their own
 # module so the main module stays cgo-free.
