@@ -159,3 +159,26 @@ func TestBadPeersAreDropped(t *testing.T) {
 }
 
 func protocolErrors(s zmq.Stats) int64 { return s.ProtocolErrors }
+
+func TestPeerCannotSpoofTrustedProperties(t *testing.T) {
+	pull := newSocket(t, zmq.PULL)
+	ep := bind(t, pull, "tcp://127.0.0.1:*")
+	p := dialRaw(t, ep)
+	p.write(zmtp.Greeting{Major: 3, Minor: 1, Mechanism: "NULL"}.Append(nil))
+	p.write(zmtp.AppendCommand(nil, zmtp.CmdReady, zmtp.AppendMetadata(nil, zmtp.Metadata{
+		{Name: "Socket-Type", Value: "PUSH"},
+		{Name: "Peer-Address", Value: "10.9.8.7"},
+		{Name: "User-Id", Value: "admin"},
+	})))
+	p.write(zmtp.AppendFrame(nil, 0, []byte("hi")))
+	m, err := pull.Recv(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if addr, _ := m.Property("Peer-Address"); addr != "127.0.0.1" {
+		t.Errorf("Peer-Address = %q, want the real 127.0.0.1", addr)
+	}
+	if uid, ok := m.Property("User-Id"); ok {
+		t.Errorf("User-Id = %q taken from the peer", uid)
+	}
+}

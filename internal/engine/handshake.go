@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/purezmq/zmq/internal/pipe"
@@ -18,6 +19,8 @@ type Conn struct {
 	cfg   *Config
 	codec zmtp.Codec
 	peer  pipe.Peer
+	// askedZAP records that a ZAP handler vouched for the peer.
+	askedZAP bool
 }
 
 // Peer is what the handshake told about the other end.
@@ -99,6 +102,7 @@ func (c *Conn) runMechanism(mech zmtp.Mechanism) error {
 			return nil
 		}
 		if req := mech.ZAPRequest(); req != nil {
+			c.askedZAP = true
 			cmds, err = mech.ZAPReply(c.cfg.ZAP(req))
 			if err != nil {
 				_ = c.writeCommands(cmds)
@@ -149,12 +153,14 @@ func (c *Conn) acceptPeer(mech zmtp.Mechanism, g zmtp.Greeting) error {
 		return fmt.Errorf("%w: %s cannot talk to %s", ErrSocketType, c.cfg.SocketType, peerType)
 	}
 	identity, _ := meta.Get("Identity")
-	props := append(zmtp.Metadata{}, meta...)
+	var props zmtp.Metadata
 	if addr := peerIP(c.conn); addr != "" {
 		props = append(props, zmtp.Property{Name: "Peer-Address", Value: addr})
 	}
-	if uid := mech.UserID(); uid != "" {
-		props = append(props, zmtp.Property{Name: "User-Id", Value: uid})
+	for _, p := range meta {
+		if !c.reserved(p.Name) {
+			props = append(props, p)
+		}
 	}
 	c.codec = mech.Codec()
 	c.peer = pipe.Peer{
@@ -164,6 +170,17 @@ func (c *Conn) acceptPeer(mech zmtp.Mechanism, g zmtp.Greeting) error {
 		LegacySubscribe: g.Minor == 0,
 	}
 	return nil
+}
+
+// reserved names properties only this side may set: a peer sending them
+// would pass itself off as another address or user. A User-Id in the
+// metadata after a ZAP exchange is the handler's (the mechanisms let the
+// handler's properties win over the peer's), even when empty, as in libzmq.
+func (c *Conn) reserved(name string) bool {
+	if strings.EqualFold(name, "User-Id") {
+		return !c.askedZAP
+	}
+	return strings.EqualFold(name, "Peer-Address")
 }
 
 func (c *Conn) localMetadata() zmtp.Metadata {
