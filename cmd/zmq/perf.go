@@ -133,6 +133,9 @@ func recvSized(ctx context.Context, s *zmq.Socket, size int) error {
 	if len(m.Frames) != 1 || len(m.Frames[0]) != size {
 		return fmt.Errorf("message of incorrect size received")
 	}
+	// libzmq's local_thr closes each message, freeing its buffer for the
+	// next; Release is the same hand-back.
+	m.Release()
 	return nil
 }
 
