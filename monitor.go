@@ -93,8 +93,14 @@ func (s *Socket) Monitor(mask EventType) *Monitor {
 	c := make(chan Event, monitorBuffer)
 	m := &Monitor{C: c, c: c, mask: mask, s: s}
 	s.monMu.Lock()
-	s.monitors = append(s.monitors, m)
+	closed := s.monitorsStopped
+	if !closed {
+		s.monitors = append(s.monitors, m)
+	}
 	s.monMu.Unlock()
+	if closed {
+		m.stop() // a closed socket has nothing more to tell
+	}
 	return m
 }
 
@@ -162,7 +168,7 @@ func (s *Socket) emit(t EventType, endpoint string, err error) {
 func (s *Socket) stopMonitors() {
 	s.monMu.Lock()
 	ms := s.monitors
-	s.monitors = nil
+	s.monitors, s.monitorsStopped = nil, true
 	s.monMu.Unlock()
 	for _, m := range ms {
 		m.stop()

@@ -92,8 +92,9 @@ func WithRoutingID(id []byte) Option {
 }
 
 // WithRouterMandatory makes a ROUTER fail with ErrHostUnreachable when a
-// message is addressed to an unknown peer, and ErrAgain when the peer's queue
-// is full, instead of dropping it (ZMQ_ROUTER_MANDATORY).
+// message is addressed to an unknown peer, and wait like any blocking Send
+// when the peer's queue is full (ErrAgain once a send timeout runs out),
+// instead of dropping the message (ZMQ_ROUTER_MANDATORY).
 func WithRouterMandatory(on bool) Option {
 	return func(o *options) error { o.routerMandatory = on; return nil }
 }
@@ -111,9 +112,10 @@ func WithReconnectInterval(min, max time.Duration) Option {
 	}
 }
 
-// WithMaxMsgSize drops peers that send a message bigger than n bytes
-// (ZMQ_MAXMSGSIZE); negative is no limit. The check is made on the sizes
-// frames declare, before anything is allocated for them.
+// WithMaxMsgSize drops peers that send a frame bigger than n bytes
+// (ZMQ_MAXMSGSIZE, which bounds each frame, a libzmq message); negative,
+// the default, is no limit. The check is made on the size a frame
+// declares, before anything is allocated for it.
 func WithMaxMsgSize(n int64) Option {
 	return func(o *options) error { o.maxMsgSize = n; return nil }
 }

@@ -94,3 +94,43 @@ func TestProxyEndsWhenSocketCloses(t *testing.T) {
 		t.Fatal("closing a socket did not end the proxy")
 	}
 }
+
+func TestPollerFollowsTheRequestReplyTurn(t *testing.T) {
+	rep := newSocket(t, zmq.REP)
+	req := newSocket(t, zmq.REQ)
+	connect(t, req, bind(t, rep, "inproc://poll-turn"))
+	poller := zmq.NewPoller()
+	poller.Add(rep, zmq.PollOut)
+	if ready, _ := poller.PollTimeout(0); len(ready) != 0 {
+		t.Fatal("REP writable before a request")
+	}
+	send(t, req, "q")
+	poller.Add(req, zmq.PollOut)
+	if ready, _ := poller.PollTimeout(0); len(ready) != 0 {
+		t.Fatalf("writable while the REQ awaits its reply and the REP has no request: %+v", ready)
+	}
+	expect(t, rep, "q")
+	if ready, _ := poller.PollTimeout(0); len(ready) != 1 || ready[0].Socket != rep {
+		t.Fatalf("REP holding a request not writable: %+v", ready)
+	}
+}
+
+func TestMonitorOnClosedSocketEnds(t *testing.T) {
+	s, err := zmq.NewSocket(zmq.PAIR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	m := s.Monitor(zmq.EventAll)
+	ended := make(chan struct{})
+	go func() {
+		for range m.C {
+		}
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-time.After(testTimeout):
+		t.Fatal("a monitor of a closed socket never ended")
+	}
+}

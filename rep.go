@@ -73,3 +73,7 @@ func (r *rep) send(m *pipe.Msg) error {
 	r.replying, r.envelope, r.replyPipe = false, nil, nil
 	return nil
 }
+
+// writable tells a Poller whether Send would go through: only with a
+// request to answer; a reply never blocks (it is dropped if it cannot go).
+func (r *rep) writable() bool { return r.replying }

@@ -110,3 +110,12 @@ func (r *req) recv() (pipe.Msg, error) {
 		return m, nil
 	}
 }
+
+// writable tells a Poller whether Send would go through: not while a reply
+// is awaited (unless relaxed), as libzmq's ZMQ_POLLOUT for REQ.
+func (r *req) writable() bool {
+	if r.awaitingReply && !r.sock.patternOptions().reqRelaxed {
+		return false
+	}
+	return r.lb.Writable()
+}

@@ -43,8 +43,9 @@ type Socket struct {
 	wg    sync.WaitGroup
 	stats engine.Stats
 
-	monMu    sync.Mutex
-	monitors []*Monitor
+	monMu           sync.Mutex
+	monitors        []*Monitor
+	monitorsStopped bool
 
 	// peeked is a message a Poller received ahead for the next Recv.
 	peeked    pipe.Msg

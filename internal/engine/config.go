@@ -28,7 +28,7 @@ type Config struct {
 	ZAPDomain string
 	// HandshakeTimeout bounds the greeting and security handshake (0: none).
 	HandshakeTimeout time.Duration
-	// MaxMsgSize bounds one message's total size (<= 0: none). A peer that
+	// MaxMsgSize bounds each frame's size (negative: none). A peer that
 	// declares a bigger frame is dropped before anything is allocated.
 	MaxMsgSize int64
 	// Heartbeat sends a PING every Interval; a peer silent for Timeout is

@@ -57,7 +57,7 @@ func (s *session) receive() error {
 			}
 			batch = batch[:0]
 		}
-		f, err := s.readFrame(&asm)
+		f, err := s.readFrame()
 		if err != nil {
 			return err
 		}
@@ -77,12 +77,10 @@ func (s *session) receive() error {
 }
 
 // readFrame reads one frame, opening it if the mechanism encrypts traffic,
-// and enforces the maximum message size on the message so far.
-func (s *session) readFrame(asm *assembler) (frame, error) {
-	limit := int64(-1)
-	if s.cfg.MaxMsgSize > 0 {
-		limit = s.cfg.MaxMsgSize - asm.size
-	}
+// and enforces the maximum message size.
+func (s *session) readFrame() (frame, error) {
+	// libzmq's ZMQ_MAXMSGSIZE bounds each frame (a libzmq message).
+	limit := s.cfg.MaxMsgSize
 	if s.codec == nil {
 		return s.in.next(limit)
 	}
