@@ -46,6 +46,8 @@ func TestBadArguments(t *testing.T) {
 		{"send", "--hwm", "-3", "--connect", "tcp://127.0.0.1:1", "x"},
 		{"recv", "--count", "x", "--bind", "tcp://127.0.0.1:*"},
 		{"send", "--nosuch"},
+		{"recv", "--bind", "tcp://127.0.0.1:*", "--curve-allow", "short"},
+		{"recv", "--bind", "tcp://127.0.0.1:*", "--curve-server", "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", "--curve-allow", "short"},
 	} {
 		r := runZmq(t, 10*time.Second, args...)
 		if r.code != 2 {

@@ -112,10 +112,23 @@ func TestCurve(t *testing.T) {
 	}
 	wantSuccess(t, rep())
 
+	// With --curve-allow, only the clients named get in.
+	client := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)
+	ep = freeTCP(t)
+	recv := startZmq(t, 20*time.Second, "recv", "--bind", ep, "--curve-server", secret, "--curve-allow", client[1], "--count", "1")
+	r = runZmq(t, 10*time.Second, "send", "--connect", ep, "--curve-client", public, "--timeout", "1s", "stranger")
+	if r.code != 1 || !strings.Contains(r.stderr, "HANDSHAKE_FAILED") {
+		t.Errorf("unlisted client key: exit status %d, stderr %q", r.code, r.stderr)
+	}
+	sendUntilTaken(t, "--connect", ep, "--curve-client", public+","+client[1]+","+client[3], "friend")
+	if r := recv(); r.stdout != "friend\n" {
+		t.Errorf("recv --curve-allow printed %q (exit status %d, %s)", r.stdout, r.code, r.stderr)
+	}
+
 	// A client that trusts another server key never gets through.
 	otherKey := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)[1]
 	startZmq(t, 20*time.Second, "recv", "--bind", ep, "--curve-server", secret)
-	r = runZmq(t, 10*time.Second, "send", "--connect", ep, "--curve-client", otherKey, "--timeout", "2s", "x")
+	r = runZmq(t, 10*time.Second, "send", "--connect", ep, "--curve-client", otherKey, "--timeout", "1s", "x")
 	if r.code != 1 || !strings.Contains(r.stderr, "HANDSHAKE_FAILED") {
 		t.Errorf("wrong server key: exit status %d, stderr %q", r.code, r.stderr)
 	}

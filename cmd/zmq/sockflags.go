@@ -23,6 +23,7 @@ type sockFlags struct {
 	plainPassword string
 	plainServer   bool
 	curveServer   string
+	curveAllow    listFlag
 	curveClient   string
 }
 
@@ -44,6 +45,7 @@ func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFla
 	fs.StringVar(&f.plainPassword, "plain-password", "", "PLAIN `PASSWORD`, as for --plain-user")
 	fs.BoolVar(&f.plainServer, "plain-server", false, "be a PLAIN server, letting in --plain-user with --plain-password")
 	fs.StringVar(&f.curveServer, "curve-server", "", "be a CURVE server with this `SECRETKEY` (Z85, see zmq keygen)")
+	fs.Var(&f.curveAllow, "curve-allow", "with --curve-server, let in only clients with this public `KEY` (repeatable; default any client)")
 	fs.StringVar(&f.curveClient, "curve-client", "", "be a CURVE client: `SERVERKEY[,PUBLIC,SECRET]` is the server's public key and this client's key pair (made up if not given)")
 	return f
 }
@@ -120,6 +122,13 @@ func (f *sockFlags) security() ([]zmq.Option, error) {
 	}
 	if f.curveServer != "" {
 		opts, chosen = append(opts, zmq.WithCurveServer(f.curveServer)), append(chosen, "--curve-server")
+	} else if len(f.curveAllow) > 0 {
+		return nil, usagef("--curve-allow is for a --curve-server")
+	}
+	for _, k := range f.curveAllow {
+		if !isKey(k) {
+			return nil, usagef("--curve-allow: a public key is 40 characters of Z85, not %q", k)
+		}
 	}
 	if f.curveClient != "" {
 		o, err := curveClient(f.curveClient)
@@ -151,23 +160,24 @@ func curveClient(arg string) (zmq.Option, error) {
 		return nil, usagef("--curve-client wants SERVERKEY or SERVERKEY,PUBLIC,SECRET")
 	}
 	for i, what := range []string{"server", "public", "secret"} {
-		if _, err := zmq.Z85Decode(keys[i]); err != nil || len(keys[i]) != 40 {
+		if !isKey(keys[i]) {
 			return nil, usagef("--curve-client: the %s key must be 40 characters of Z85", what)
 		}
 	}
 	return zmq.WithCurveClient(keys[0], keys[1], keys[2]), nil
 }
 
-// setUp starts the authenticator a PLAIN server needs, binds, connects
-// and subscribes.
+// isKey tells whether s is a CURVE key as Z85 text.
+func isKey(s string) bool {
+	_, err := zmq.Z85Decode(s)
+	return err == nil && len(s) == 40
+}
+
+// setUp starts the authenticator a server may need, binds, connects and
+// subscribes.
 func (f *sockFlags) setUp(ep *endpoint, log io.Writer) error {
-	if f.plainServer {
-		auth, err := zmq.NewAuthenticator(nil)
-		if err != nil {
-			return err
-		}
-		auth.AllowPlain(map[string]string{f.plainUser: f.plainPassword})
-		ep.auth = auth
+	if err := f.authenticate(ep); err != nil {
+		return err
 	}
 	for _, b := range f.binds {
 		if err := ep.Bind(b); err != nil {
@@ -183,6 +193,26 @@ func (f *sockFlags) setUp(ep *endpoint, log io.Writer) error {
 		}
 	}
 	return f.subscribeAll(ep)
+}
+
+// authenticate starts the authenticator (ZAP handler) that decides whom a
+// PLAIN server, or a CURVE server with --curve-allow, lets in.
+func (f *sockFlags) authenticate(ep *endpoint) error {
+	if !f.plainServer && len(f.curveAllow) == 0 {
+		return nil
+	}
+	auth, err := zmq.NewAuthenticator(nil)
+	if err != nil {
+		return err
+	}
+	ep.auth = auth
+	if f.plainServer {
+		auth.AllowPlain(map[string]string{f.plainUser: f.plainPassword})
+	}
+	if len(f.curveAllow) > 0 {
+		return auth.AllowCurve(f.curveAllow...)
+	}
+	return nil
 }
 
 // subscribeAll subscribes a SUB or XSUB to the topics asked for, or to
