@@ -109,3 +109,43 @@ func BenchmarkLatency(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCurveThroughput is BenchmarkThroughput over CURVE.
+func BenchmarkCurveThroughput(b *testing.B) {
+	serverPub, serverSec, _ := zmq.NewCurveKeyPair()
+	clientPub, clientSec, _ := zmq.NewCurveKeyPair()
+	for _, size := range []int{16, 1024, 65536} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			pull, _ := zmq.NewSocket(zmq.PULL, zmq.WithLinger(0), zmq.WithCurveServer(serverSec))
+			defer pull.Close()
+			push, _ := zmq.NewSocket(zmq.PUSH, zmq.WithLinger(0), zmq.WithCurveClient(serverPub, clientPub, clientSec))
+			defer push.Close()
+			if err := pull.Bind("tcp://127.0.0.1:*"); err != nil {
+				b.Fatal(err)
+			}
+			if err := push.Connect(pull.LastEndpoint()); err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			msg := zmq.NewMsg(make([]byte, size))
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			b.ResetTimer()
+			go func() {
+				for i := 0; i < b.N; i++ {
+					if push.Send(ctx, msg) != nil {
+						return
+					}
+				}
+			}()
+			for i := 0; i < b.N; i++ {
+				m, err := pull.Recv(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m.Release()
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
+		})
+	}
+}
