@@ -91,7 +91,6 @@ func runDemoStep(ctx context.Context, w io.Writer, step demoStep) error {
 // happened in between.
 type sockets struct {
 	zctx *zmq.Context // nil for the default context
-	mu   sync.Mutex   // the relay's goroutines share one set
 	all  []*zmq.Socket
 }
 
@@ -107,9 +106,7 @@ func (ss *sockets) open(t zmq.Type, opts ...zmq.Option) (*zmq.Socket, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss.mu.Lock()
 	ss.all = append(ss.all, s)
-	ss.mu.Unlock()
 	return s, nil
 }
 
@@ -132,13 +129,10 @@ func (ss *sockets) connect(t zmq.Type, endpoint string) (*zmq.Socket, error) {
 }
 
 func (ss *sockets) closeAll() {
-	ss.mu.Lock()
-	all := ss.all
-	ss.all = nil
-	ss.mu.Unlock()
-	for _, s := range all {
+	for _, s := range ss.all {
 		s.Close()
 	}
+	ss.all = nil
 }
 
 // demoReqRep is the hello-world of ZeroMQ: REQ asks, REP answers.
@@ -319,16 +313,13 @@ func demoPair(ctx context.Context) (string, error) {
 	// A context of its own keeps the inproc names private to this demo.
 	zctx := zmq.NewContext()
 	defer zctx.Close()
-	// The steps' sockets all close when the relay is over, not as each
-	// step finishes: purezmq's PAIR, unlike libzmq's, drops what it has
-	// not yet read from a peer that closes.
-	ss := &sockets{zctx: zctx}
+	ss := sockets{zctx: zctx}
 	defer ss.closeAll()
 	step3, err := ss.bind(zmq.PAIR, "inproc://step3")
 	if err != nil {
 		return "", err
 	}
-	relayed := goErr(func() error { return relayStep2(ctx, ss) })
+	relayed := goErr(func() error { return relayStep2(ctx, zctx) })
 	m, err := step3.Recv(ctx)
 	if err != nil {
 		return "", err
@@ -340,24 +331,28 @@ func demoPair(ctx context.Context) (string, error) {
 }
 
 // relayStep2 waits for step 1, then tells step 3.
-func relayStep2(ctx context.Context, ss *sockets) error {
+func relayStep2(ctx context.Context, zctx *zmq.Context) error {
+	ss := sockets{zctx: zctx}
+	defer ss.closeAll()
 	// Bind before step 1 starts, so its connect finds us.
 	fromStep1, err := ss.bind(zmq.PAIR, "inproc://step2")
 	if err != nil {
 		return err
 	}
-	signalled := goErr(func() error { return signalPeer(ctx, ss, "inproc://step2", "ready") })
+	signalled := goErr(func() error { return signalPeer(ctx, zctx, "inproc://step2", "ready") })
 	if _, err := fromStep1.Recv(ctx); err != nil {
 		return err
 	}
 	if err := <-signalled; err != nil {
 		return err
 	}
-	return signalPeer(ctx, ss, "inproc://step3", "ready")
+	return signalPeer(ctx, zctx, "inproc://step3", "ready")
 }
 
 // signalPeer connects a PAIR to endpoint and sends text.
-func signalPeer(ctx context.Context, ss *sockets, endpoint, text string) error {
+func signalPeer(ctx context.Context, zctx *zmq.Context, endpoint, text string) error {
+	ss := sockets{zctx: zctx}
+	defer ss.closeAll()
 	s, err := ss.connect(zmq.PAIR, endpoint)
 	if err != nil {
 		return err
