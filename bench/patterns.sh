@@ -37,22 +37,31 @@ field() { awk -v k="$1" -F': ' '$1==k {split($2,a," "); print a[1]; exit}'; }
 droppct() { awk -F'[(%]' '/^dropped:/ {print $2; exit}'; }
 median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else print v[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0 == 0) print "-"; else printf "%.2f", a/b}'; }
+# cpuratio NAME: ours/libzmq CPU time for the same work (below 1: ours cheaper).
+cpuratio() { ratio "$(med "$1" ours field cpu)" "$(med "$1" libzmq field cpu)"; }
 ep() { if [ "$1" = inproc ]; then echo "inproc://bench-$$"; else echo "tcp://127.0.0.1:*"; fi; }
 
 # runcase NAME TOOL ARGS...: ROUNDS runs of each side, outputs kept as
 # $OUT/NAME.{libzmq,ours}.N.
+# Each output ends with "cpu: S [s]", the user and system time of the run.
 runcase() {
   local name=$1 tool=$2 r
   shift 2
   for r in $(seq "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then
-      "$LZ/$tool" "$@" >"$OUT/$name.libzmq.$r"
-      "$OURS/$tool" "$@" >"$OUT/$name.ours.$r"
+      run1 "$LZ/$tool" "$OUT/$name.libzmq.$r" "$@"
+      run1 "$OURS/$tool" "$OUT/$name.ours.$r" "$@"
     else
-      "$OURS/$tool" "$@" >"$OUT/$name.ours.$r"
-      "$LZ/$tool" "$@" >"$OUT/$name.libzmq.$r"
+      run1 "$OURS/$tool" "$OUT/$name.ours.$r" "$@"
+      run1 "$LZ/$tool" "$OUT/$name.libzmq.$r" "$@"
     fi
   done
+}
+run1() {
+  local bin=$1 out=$2 t
+  shift 2
+  t=$( { TIMEFORMAT='%U %S'; time "$bin" "$@" >"$out"; } 2>&1 )
+  echo "$t" | awk '{printf "cpu: %.3f [s]\n", $1 + $2}' >>"$out"
 }
 
 # med NAME SIDE EXTRACTOR ARGS...: the median of one figure over the rounds.
@@ -75,7 +84,7 @@ pubsub_count() { # TRANSPORT SUBS SIZE
 
 if [[ " $SECTIONS " == *" pubsub "* ]]; then
   echo "PUB/SUB fan-out: one PUB, N SUBs, HWM 0 (nothing dropped), msg/s delivered"
-  printf '%-28s %11s %11s %6s %12s %12s %6s\n' case "libzmq/sub" "ours/sub" ratio "libzmq total" "ours total" ratio
+  printf '%-28s %11s %11s %6s %12s %12s %6s %6s\n' case "libzmq/sub" "ours/sub" ratio "libzmq total" "ours total" ratio cpu
   for tr in $TRANSPORTS; do
     for n in $SUBS; do
       for size in $SIZES; do
@@ -86,8 +95,8 @@ if [[ " $SECTIONS " == *" pubsub "* ]]; then
           ops=$(med "$name" ours field "mean throughput per subscriber")
           lt=$(med "$name" libzmq field "total throughput")
           ot=$(med "$name" ours field "total throughput")
-          printf '%-28s %11.0f %11.0f %6s %12.0f %12.0f %6s\n' "$tr N=$n ${size}B $filter" \
-            "$lps" "$ops" "$(ratio "$ops" "$lps")" "$lt" "$ot" "$(ratio "$ot" "$lt")"
+          printf '%-28s %11.0f %11.0f %6s %12.0f %12.0f %6s %6s\n' "$tr N=$n ${size}B $filter" \
+            "$lps" "$ops" "$(ratio "$ops" "$lps")" "$lt" "$ot" "$(ratio "$ot" "$lt")" "$(cpuratio "$name")"
         done
       done
     done
@@ -96,27 +105,29 @@ if [[ " $SECTIONS " == *" pubsub "* ]]; then
 fi
 
 if [[ " $SECTIONS " == *" lossy "* ]] && [[ " $TRANSPORTS " == *" tcp "* ]]; then
-  echo "PUB/SUB at libzmq's default HWM 1000, tcp, 10 SUBs, 16 B: dropping (PUB default) and XPUB_NODROP"
+  echo "PUB/SUB at libzmq's default HWM 1000, tcp, 16 B: dropping (PUB's default) and XPUB_NODROP (PUB waits)"
   printf '%-28s %11s %11s %6s %12s %12s %6s %8s %8s\n' case "libzmq/sub" "ours/sub" ratio "libzmq total" "ours total" ratio "lz drop%" "our drop%"
-  for mode in drop nodrop; do
-    name="pubsub-hwm1000-$mode"
-    extra=()
-    [ "$mode" = nodrop ] && extra=(nodrop)
-    runcase "$name" pubsub_thr "tcp://127.0.0.1:*" 10 16 200000 all 1000 "${extra[@]}"
-    lps=$(med "$name" libzmq field "mean throughput per subscriber")
-    ops=$(med "$name" ours field "mean throughput per subscriber")
-    lt=$(med "$name" libzmq field "total throughput")
-    ot=$(med "$name" ours field "total throughput")
-    printf '%-28s %11.0f %11.0f %6s %12.0f %12.0f %6s %8s %8s\n' "tcp N=10 16B hwm1000 $mode" \
-      "$lps" "$ops" "$(ratio "$ops" "$lps")" "$lt" "$ot" "$(ratio "$ot" "$lt")" \
-      "$(med "$name" libzmq droppct)" "$(med "$name" ours droppct)"
+  for n in $SUBS; do
+    for mode in drop nodrop; do
+      name="pubsub-hwm1000-$n-$mode"
+      extra=()
+      [ "$mode" = nodrop ] && extra=(nodrop)
+      runcase "$name" pubsub_thr "tcp://127.0.0.1:*" "$n" 16 "$(pubsub_count tcp "$n" 16)" all 1000 "${extra[@]}"
+      lps=$(med "$name" libzmq field "mean throughput per subscriber")
+      ops=$(med "$name" ours field "mean throughput per subscriber")
+      lt=$(med "$name" libzmq field "total throughput")
+      ot=$(med "$name" ours field "total throughput")
+      printf '%-28s %11.0f %11.0f %6s %12.0f %12.0f %6s %8s %8s\n' "tcp N=$n 16B hwm1000 $mode" \
+        "$lps" "$ops" "$(ratio "$ops" "$lps")" "$lt" "$ot" "$(ratio "$ot" "$lt")" \
+        "$(med "$name" libzmq droppct)" "$(med "$name" ours droppct)"
+    done
   done
   echo
 fi
 
 if [[ " $SECTIONS " == *" router "* ]]; then
   echo "ROUTER/DEALER, 16 B: K DEALERs each making round trips to a ROUTER echo; a ROUTER sending to 100 DEALERs by id"
-  printf '%-28s %12s %12s %6s %12s %12s %6s\n' case "libzmq" "ours" ratio "libzmq us" "ours us" ratio
+  printf '%-28s %12s %12s %6s %12s %12s %6s %6s\n' case "libzmq" "ours" ratio "libzmq us" "ours us" ratio cpu
   for tr in $TRANSPORTS; do
     for k in 1 100; do
       case "$tr/$k" in
@@ -128,8 +139,8 @@ if [[ " $SECTIONS " == *" router "* ]]; then
       o=$(med "$name" ours field throughput)
       lu=$(med "$name" libzmq field "average round trip")
       ou=$(med "$name" ours field "average round trip")
-      printf '%-28s %12.0f %12.0f %6s %12.1f %12.1f %6s\n' "rtt $tr K=$k [rt/s, rtt]" \
-        "$l" "$o" "$(ratio "$o" "$l")" "$lu" "$ou" "$(ratio "$ou" "$lu")"
+      printf '%-28s %12.0f %12.0f %6s %12.1f %12.1f %6s %6s\n' "rtt $tr K=$k [rt/s, rtt]" \
+        "$l" "$o" "$(ratio "$o" "$l")" "$lu" "$ou" "$(ratio "$ou" "$lu")" "$(cpuratio "$name")"
     done
     c=500000
     [ "$tr" = inproc ] && c=100000
@@ -137,9 +148,11 @@ if [[ " $SECTIONS " == *" router "* ]]; then
     runcase "$name" router_thr fanout "$(ep "$tr")" 100 16 "$c"
     l=$(med "$name" libzmq field throughput)
     o=$(med "$name" ours field throughput)
-    printf '%-28s %12.0f %12.0f %6s\n' "fanout $tr 100 [msg/s]" "$l" "$o" "$(ratio "$o" "$l")"
+    printf '%-28s %12.0f %12.0f %6s %12s %12s %6s %6s\n' "fanout $tr 100 [msg/s]" "$l" "$o" "$(ratio "$o" "$l")" "" "" "" "$(cpuratio "$name")"
   done
   echo
 fi
 echo "ratio: ours/libzmq (throughput: above 1 is ours faster; round trip in us: below 1 is ours faster)."
+echo "cpu: ours/libzmq user+system CPU time of the whole run, same work (below 1 is ours cheaper);"
+echo "     it is less sensitive than msg/s to other load on the machine."
 echo "outputs of every run: $OUT/"

@@ -18,6 +18,9 @@
 // hello (sent until every SUB has one), "D" data, "E" end (sent after the
 // data until every SUB has one). A SUB's clock runs from its first data
 // message to the end message.
+//
+// CPUPROFILE=file writes a CPU profile of the run, for go tool pprof;
+// TRACE=file an execution trace, for go tool trace.
 package main
 
 import (
@@ -25,6 +28,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,6 +81,26 @@ func main() {
 	hwm := number(args[5], 0)
 	nodrop := len(args) == 7
 	inproc := strings.HasPrefix(endpoint, "inproc://")
+	if path := os.Getenv("CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			die("profile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			die("profile: %v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if path := os.Getenv("TRACE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			die("trace: %v", err)
+		}
+		if err := trace.Start(f); err != nil {
+			die("trace: %v", err)
+		}
+		defer trace.Stop()
+	}
 	time.AfterFunc(timeout, func() { die("timed out") })
 
 	pubCtx := zmq.NewContext()

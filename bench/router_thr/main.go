@@ -20,12 +20,15 @@
 // endpoint is tcp://127.0.0.1:* (port chosen by the ROUTER) or
 // inproc://name; over tcp the ROUTER and the DEALERs have separate contexts,
 // as in the C program. HWMs are libzmq's default, 1000.
+//
+// CPUPROFILE=file writes a CPU profile of the run, for go tool pprof.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,6 +81,16 @@ func main() {
 		die("fewer messages than dealers")
 	}
 	inproc := strings.HasPrefix(args[1], "inproc://")
+	if path := os.Getenv("CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			die("profile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			die("profile: %v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	time.AfterFunc(120*time.Second, func() { die("timed out") })
 
 	routerCtx := zmq.NewContext()
