@@ -53,6 +53,8 @@ func Put(b []byte) {
 	if !ok || cap(b) != 1<<(c+minShift)+mark {
 		return
 	}
-	b = b[:cap(b)]
-	classes[c].Put(&b)
+	// A fresh variable, so that only a buffer really pooled pays for the
+	// pointer that escapes into the pool.
+	whole := b[:cap(b)]
+	classes[c].Put(&whole)
 }
