@@ -119,7 +119,6 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 		s.handshakeFailed(endpoint, err)
 		return
 	}
-	s.emit(EventHandshakeSucceeded, endpoint, nil)
 	o := s.options()
 	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
 	p.SetPeer(c.Peer())
@@ -127,6 +126,9 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 		c.Close()
 		return
 	}
+	// Reported once the peer is attached, so a program that waits for the
+	// event can count on the peer taking messages.
+	s.emit(EventHandshakeSucceeded, endpoint, nil)
 	err = c.Run(p)
 	p.In.CloseWrite()
 	s.detach(p)

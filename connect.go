@@ -125,13 +125,13 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 		s.handshakeFailed(d.endpoint, err)
 		return false
 	}
-	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
 	d.pipe.SetPeer(c.Peer())
 	if again {
 		s.reconnected(d.pipe)
 	} else {
 		s.wakeAll()
 	}
+	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
 	err = c.Run(d.pipe)
 	s.emit(EventDisconnected, d.endpoint, err)
 	return true
