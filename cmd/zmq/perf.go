@@ -66,7 +66,10 @@ func runPerf(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return checkSocketErr(tool.run(ctx, e.stdout, endpoint, size, count))
+	p := newProgress(e.stderr, args[0], count)
+	err = tool.run(withProgress(ctx, p), e.stdout, endpoint, size, count)
+	p.stop()
+	return checkSocketErr(err)
 }
 
 // perfArgs checks the arguments the way libzmq's tools would want them.
@@ -113,6 +116,7 @@ func localThr(ctx context.Context, w io.Writer, endpoint string, size, count int
 // receiveTimed receives count messages of size bytes, timing from the
 // first so connection set-up and the sender's start are not measured.
 func receiveTimed(ctx context.Context, s *zmq.Socket, size, count int) (time.Duration, error) {
+	p := progressFrom(ctx)
 	if err := recvSized(ctx, s, size); err != nil {
 		return 0, err
 	}
@@ -121,6 +125,7 @@ func receiveTimed(ctx context.Context, s *zmq.Socket, size, count int) (time.Dur
 		if err := recvSized(ctx, s, size); err != nil {
 			return 0, err
 		}
+		p.step()
 	}
 	return time.Since(start), nil
 }
@@ -162,10 +167,12 @@ func remoteThr(ctx context.Context, _ io.Writer, endpoint string, size, count in
 // spares the allocation libzmq's remote_thr makes per message.
 func sendN(ctx context.Context, s *zmq.Socket, size, count int) error {
 	m := zmq.NewMsg(make([]byte, size))
+	p := progressFrom(ctx)
 	for i := 0; i < count; i++ {
 		if err := s.Send(ctx, m); err != nil {
 			return err
 		}
+		p.step()
 	}
 	return nil
 }
@@ -222,6 +229,7 @@ func remoteLat(ctx context.Context, w io.Writer, endpoint string, size, count in
 
 func roundTrips(ctx context.Context, s *zmq.Socket, size, count int) error {
 	m := zmq.NewMsg(make([]byte, size))
+	p := progressFrom(ctx)
 	for i := 0; i < count; i++ {
 		if err := s.Send(ctx, m); err != nil {
 			return err
@@ -229,6 +237,7 @@ func roundTrips(ctx context.Context, s *zmq.Socket, size, count int) error {
 		if err := recvSized(ctx, s, size); err != nil {
 			return err
 		}
+		p.step()
 	}
 	return nil
 }
@@ -244,7 +253,8 @@ func inprocThr(ctx context.Context, w io.Writer, _ string, size, count int) erro
 	if err := s.Bind("inproc://thr_test"); err != nil {
 		return err
 	}
-	sent := goErr(func() error { return inprocSender(ctx, zctx, size, count) })
+	// The receiving side alone counts progress.
+	sent := goErr(func() error { return inprocSender(withProgress(ctx, nil), zctx, size, count) })
 	// libzmq's inproc_thr prints these two before measuring.
 	fmt.Fprintf(w, "message size: %d [B]\n", size)
 	fmt.Fprintf(w, "message count: %d\n", count)

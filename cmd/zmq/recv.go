@@ -99,12 +99,15 @@ func receive(ctx context.Context, e *env, sf *sockFlags, o *recvOpts, reply answ
 }
 
 func receiveAll(ctx context.Context, e *env, s *zmq.Socket, o *recvOpts, reply answer) error {
+	p := newProgress(e.stderr, "received", o.count)
+	defer p.stop()
 	for n := 0; o.count == 0 || n < o.count; n++ {
 		m, err := recvTimeout(ctx, s, o.timeout)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, o.format.encode(m))
+		p.step()
 		if s.Type() != zmq.REP {
 			continue
 		}
