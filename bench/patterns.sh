@@ -57,10 +57,14 @@ runcase() {
     fi
   done
 }
+exec 3>&2 # the tools' own errors, past the capture of time's output
 run1() {
   local bin=$1 out=$2 t
   shift 2
-  t=$( { TIMEFORMAT='%U %S'; time "$bin" "$@" >"$out"; } 2>&1 )
+  if ! t=$( { TIMEFORMAT='%U %S'; time "$bin" "$@" >"$out" 2>&3; } 2>&1 ); then
+    echo "failed: $bin $*" >&2
+    exit 1
+  fi
   echo "$t" | awk '{printf "cpu: %.3f [s]\n", $1 + $2}' >>"$out"
 }
 
