@@ -60,7 +60,9 @@ type Codec interface {
 	Seal(dst []byte, flags byte, body []byte) ([]byte, error)
 	// Open takes the body of a received frame (whatever its flags: libzmq
 	// sends MESSAGE with none) and returns the flags and body of the frame
-	// it carries. The result may alias frameBody.
+	// it carries. Open consumes frameBody: it may decrypt in place (the
+	// result then aliases frameBody) or hand frameBody to bufpool for
+	// reuse, so the caller must not touch frameBody afterwards.
 	Open(frameBody []byte) (flags byte, body []byte, err error)
 	// Overhead is how many bytes Seal adds to a frame's body at most, so the
 	// engine can bound buffers.
