@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq perf-tools fuzz bench demo
+.PHONY: test vet unit interop libzmq perf-tools fuzz bench bench-patterns demo
 
 test: vet unit interop
 
@@ -34,3 +34,6 @@ demo:
 
 bench:
 	bash bench/run.sh
+
+bench-patterns:
+	bash bench/patterns.sh

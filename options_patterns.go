@@ -25,15 +25,19 @@ type patternView struct {
 	reqRelaxed, reqCorrelate bool
 }
 
-func (s *Socket) patternOptions() patternView {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return patternView{
+// patternOptions is read on every send and receive of some socket types,
+// so it takes no lock: SetOptions publishes a fresh view instead.
+func (s *Socket) patternOptions() patternView { return *s.view.Load() }
+
+// publishView makes the current options visible to patternOptions; s.mu is
+// held, or the socket is not shared yet.
+func (s *Socket) publishView() {
+	s.view.Store(&patternView{
 		patternOptions:  s.opts.patterns,
 		routerMandatory: s.opts.routerMandatory,
 		reqRelaxed:      s.opts.reqRelaxed,
 		reqCorrelate:    s.opts.reqCorrelate,
-	}
+	})
 }
 
 // takeConnectRoutingID returns the id WithConnectRoutingID set, and forgets
@@ -43,6 +47,7 @@ func (s *Socket) takeConnectRoutingID() []byte {
 	defer s.mu.Unlock()
 	id := s.opts.patterns.connectRoutingID
 	s.opts.patterns.connectRoutingID = nil
+	s.publishView()
 	return id
 }
 

@@ -55,6 +55,7 @@ type Socket struct {
 	outgoing pipe.Msg
 	// The timeouts are read on every call, so they are kept out of mu.
 	sendTimeout, recvTimeout atomic.Int64
+	view                     atomic.Pointer[patternView]
 }
 
 // pattern is what a socket type implements. Every method runs under opMu.
@@ -97,7 +98,7 @@ func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
 			return nil, err
 		}
 	}
-	s.storeTimeouts()
+	s.publishOptions()
 	pat, err := newPattern(s)
 	if err != nil {
 		return nil, err
@@ -120,13 +121,16 @@ func (s *Socket) SetOptions(opts ...Option) error {
 		}
 	}
 	s.opts = o
-	s.storeTimeouts()
+	s.publishOptions()
 	return nil
 }
 
-func (s *Socket) storeTimeouts() {
+// publishOptions publishes what is read on every Send and Recv without
+// taking s.mu; s.mu is held, or the socket is not shared yet.
+func (s *Socket) publishOptions() {
 	s.sendTimeout.Store(int64(s.opts.sendTimeout))
 	s.recvTimeout.Store(int64(s.opts.recvTimeout))
+	s.publishView()
 }
 
 func (s *Socket) options() options {
