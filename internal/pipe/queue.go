@@ -76,8 +76,13 @@ type Queue struct {
 // signals readerWake when a message arrives for an armed reader and
 // writerWake when room frees up for an armed writer.
 func NewQueue(hwm int, readerWake, writerWake Wake) *Queue {
-	size := hwm
-	if size <= 0 || size > 1024 {
+	// A power of two, so positions wrap with a mask rather than a
+	// division; the ring grows past it when the HWM allows more.
+	size := 16
+	for size < hwm && size < 1024 {
+		size *= 2
+	}
+	if hwm <= 0 {
 		size = 1024
 	}
 	return &Queue{ring: make([]Msg, size), hwm: hwm, readerWake: readerWake, writerWake: writerWake}
@@ -274,14 +279,14 @@ func (q *Queue) put(m Msg) {
 	if q.count == len(q.ring) {
 		q.grow()
 	}
-	q.ring[(q.head+q.count)%len(q.ring)] = m
+	q.ring[(q.head+q.count)&(len(q.ring)-1)] = m
 	q.count++
 }
 
 func (q *Queue) take() Msg {
 	m := q.ring[q.head]
 	q.ring[q.head] = Msg{}
-	q.head = (q.head + 1) % len(q.ring)
+	q.head = (q.head + 1) & (len(q.ring) - 1)
 	q.count--
 	return m
 }
@@ -289,7 +294,7 @@ func (q *Queue) take() Msg {
 func (q *Queue) grow() {
 	bigger := make([]Msg, 2*len(q.ring))
 	for i := 0; i < q.count; i++ {
-		bigger[i] = q.ring[(q.head+i)%len(q.ring)]
+		bigger[i] = q.ring[(q.head+i)&(len(q.ring)-1)]
 	}
 	q.ring, q.head = bigger, 0
 }

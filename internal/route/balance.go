@@ -37,11 +37,14 @@ func (lb *LoadBalancer) Len() int { return len(lb.pipes) }
 // every pipe is full (each is then armed to wake the sender).
 func (lb *LoadBalancer) Send(m pipe.Msg) *pipe.Pipe {
 	n := len(lb.pipes)
+	idx := lb.next
 	for i := 0; i < n; i++ {
-		idx := (lb.next + i) % n
 		p := lb.pipes[idx]
+		if idx++; idx == n {
+			idx = 0
+		}
 		if p.Out.Push(m) {
-			lb.next = (idx + 1) % n
+			lb.next = idx
 			return p
 		}
 	}

@@ -42,12 +42,15 @@ func (fq *FairQueue) Len() int { return len(fq.pipes) }
 func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
 	n := len(fq.pipes)
 	var dead []*pipe.Pipe
+	idx := fq.next
 	for k := 0; k < n; k++ {
-		idx := (fq.next + k) % n
 		p := fq.pipes[idx]
+		if idx++; idx == n {
+			idx = 0
+		}
 		msg, got, closed := p.In.Pop()
 		if got {
-			fq.next = (idx + 1) % n
+			fq.next = idx
 			m, from, ok = msg, p, true
 			break
 		}
