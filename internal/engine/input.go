@@ -197,8 +197,7 @@ const growStep = 4 << 20
 // complete reports whether a whole frame is buffered, so the reader can hand
 // over what it has parsed before it blocks in a read.
 func (in *input) complete() bool {
-	flags, size, n, err := zmtp.ParseFrameHeader(in.buffered())
-	_ = flags
+	_, size, n, err := zmtp.ParseFrameHeader(in.buffered())
 	if err != nil {
 		return true // let next report it
 	}
