@@ -60,8 +60,8 @@ func WithRouterHandover(on bool) Option {
 	return func(o *options) error { o.patterns.routerHandover = on; return nil }
 }
 
-// WithProbeRouter makes a ROUTER send an empty message to each peer it
-// connects to, so that a ROUTER on the other side learns its routing id
+// WithProbeRouter makes a ROUTER or DEALER send an empty message to each
+// new peer, so that a ROUTER on the other side learns its routing id
 // (ZMQ_PROBE_ROUTER). It is sent again after a reconnection, to the new
 // peer.
 func WithProbeRouter(on bool) Option {

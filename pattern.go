@@ -16,7 +16,7 @@ func newPattern(s *Socket) (pattern, error) {
 	case PULL:
 		return conflated(s, &pull{}), nil
 	case DEALER:
-		return conflated(s, &dealer{}), nil
+		return conflated(s, &dealer{sock: s}), nil
 	case REQ:
 		return &req{sock: s}, nil
 	case REP:
@@ -98,15 +98,27 @@ func (p *pull) detach(*pipe.Pipe)        {} // the fair queue drops it once read
 
 // dealer is DEALER (RFC 28): round-robin out, fair-queued in, no envelope.
 type dealer struct {
-	noReconnect
 	balanced
 	fairQueued
+	sock *Socket
 }
 
 func (d *dealer) attach(x *pipe.Pipe) bool {
 	d.lb.Add(x)
 	d.fq.Add(x)
+	d.probe(x)
 	return true
+}
+
+// reconnected probes the new peer too, as a ROUTER does.
+func (d *dealer) reconnected(x *pipe.Pipe) { d.probe(x) }
+
+// probe sends the empty message WithProbeRouter asks for, so a ROUTER peer
+// learns this DEALER's routing id before it has anything to say.
+func (d *dealer) probe(x *pipe.Pipe) {
+	if d.sock.patternOptions().probeRouter {
+		x.Out.PushForce(pipe.Msg{Frames: [][]byte{{}}})
+	}
 }
 
 func (d *dealer) detach(x *pipe.Pipe) { d.lb.Remove(x) }

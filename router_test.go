@@ -252,3 +252,13 @@ func TestRouterReconnect(t *testing.T) {
 		})
 	}
 }
+
+func TestDealerProbeRouter(t *testing.T) {
+	router := newSocket(t, zmq.ROUTER)
+	dealer := newSocket(t, zmq.DEALER, zmq.WithProbeRouter(true), zmq.WithRoutingID([]byte("d1")))
+	connect(t, dealer, bind(t, router, "tcp://127.0.0.1:*"))
+	// The ROUTER hears of the DEALER before the DEALER says anything.
+	expect(t, router, "d1", "")
+	send(t, router, "d1", "hello")
+	expect(t, dealer, "hello")
+}
