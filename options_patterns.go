@@ -16,6 +16,9 @@ type patternOptions struct {
 	xpubWelcome      []byte
 	invertMatching   bool
 	conflate         bool
+	// streamSilent is WithStreamNotify(false): the zero value notifies,
+	// as libzmq's default does.
+	streamSilent bool
 }
 
 // patternView is what a socket type reads of its options.
@@ -155,4 +158,11 @@ func WithInvertMatching(on bool) Option {
 // socket is made: pass it to NewSocket). Sending is unaffected.
 func WithConflate(on bool) Option {
 	return func(o *options) error { o.patterns.conflate = on; return nil }
+}
+
+// WithStreamNotify sets whether a STREAM socket receives an empty message
+// when a peer connects and when it disconnects (ZMQ_STREAM_NOTIFY, on by
+// default).
+func WithStreamNotify(on bool) Option {
+	return func(o *options) error { o.patterns.streamSilent = !on; return nil }
 }

@@ -215,7 +215,7 @@ func (s *Socket) serveRaw(conn net.Conn, endpoint string) {
 	}
 	err := s.runRaw(conn, p)
 	s.detach(p)
-	rawNotice(p)
+	s.rawNotice(p)
 	p.In.CloseWrite()
 	s.emit(EventDisconnected, endpoint, err)
 }
@@ -225,7 +225,7 @@ func (s *Socket) serveRaw(conn net.Conn, endpoint string) {
 // there is no handshake to fail.
 func (s *Socket) connectRaw(d *dialer, conn net.Conn) bool {
 	err := s.runRaw(conn, d.pipe)
-	rawNotice(d.pipe)
+	s.rawNotice(d.pipe)
 	s.emit(EventDisconnected, d.endpoint, err)
 	return true
 }
@@ -234,14 +234,17 @@ func (s *Socket) connectRaw(d *dialer, conn net.Conn) bool {
 // connection.
 func (s *Socket) runRaw(conn net.Conn, p *pipe.Pipe) error {
 	p.SetPeer(pipe.Peer{Meta: rawMetadata(conn)})
-	rawNotice(p)
+	s.rawNotice(p)
 	return engine.RunRaw(conn, p, s.engineConfig())
 }
 
 // rawNotice tells the application that p's connection was made or lost,
-// with an empty message. Notices do not count against the high-water mark,
-// so none is lost.
-func rawNotice(p *pipe.Pipe) {
+// with an empty message, unless WithStreamNotify(false) said not to.
+// Notices do not count against the high-water mark, so none is lost.
+func (s *Socket) rawNotice(p *pipe.Pipe) {
+	if s.patternOptions().streamSilent {
+		return
+	}
 	p.In.PushForce(pipe.Msg{Frames: [][]byte{{}}, Meta: p.Peer().Meta})
 }
 

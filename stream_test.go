@@ -512,3 +512,23 @@ func TestStreamConnectRoutingID(t *testing.T) {
 		t.Fatalf("second connect's id %q, want a made-up one", id)
 	}
 }
+
+func TestStreamNotifyOff(t *testing.T) {
+	s := newSocket(t, zmq.STREAM, zmq.WithStreamNotify(false))
+	ep := bind(t, s, "tcp://127.0.0.1:*")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ep, "tcp://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("data first")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Recv(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Frames) != 2 || string(m.Frames[1]) != "data first" {
+		t.Fatalf("first message %q: want the data, no connect notice", m.Frames)
+	}
+}
