@@ -14,9 +14,11 @@ import (
 // peer in its timeout delivered nothing, so retrying cannot duplicate.
 func sendUntilTaken(t *testing.T, args ...string) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	// Generous: on a loaded machine a -race binary can take seconds to
+	// start, so each try gets 3 s and the whole wait 45 s.
+	deadline := time.Now().Add(45 * time.Second)
 	for {
-		r := runZmq(t, 10*time.Second, append([]string{"send", "--timeout", "1s"}, args...)...)
+		r := runZmq(t, 20*time.Second, append([]string{"send", "--timeout", "3s"}, args...)...)
 		if r.code == 0 {
 			return
 		}
@@ -28,7 +30,7 @@ func sendUntilTaken(t *testing.T, args ...string) {
 
 func TestSendRecv(t *testing.T) {
 	ep := freeTCP(t)
-	recv := startZmq(t, 20*time.Second, "recv", "--bind", ep, "--count", "3", "--timeout", "15s", "--delimiter", "|")
+	recv := startZmq(t, 60*time.Second, "recv", "--bind", ep, "--count", "3", "--timeout", "50s", "--delimiter", "|")
 	sendUntilTaken(t, "--connect", ep, "--delimiter", "|", "hello", "two|frames", "")
 	r := recv()
 	wantSuccess(t, r)
@@ -43,7 +45,7 @@ func TestSendStdinRecvJSONAndHex(t *testing.T) {
 		{"hex", "6c696e65206f6e65\n61 62\n"},
 	} {
 		ep := freeTCP(t)
-		recv := startZmq(t, 20*time.Second, "recv", "--type", "PAIR", "--connect", ep, "--count", "2", "--format", c.format)
+		recv := startZmq(t, 60*time.Second, "recv", "--type", "PAIR", "--connect", ep, "--count", "2", "--format", c.format)
 		cmd, _, stderr := zmqCmd(t, 10*time.Second, "send", "--type", "PAIR", "--bind", ep, "--delimiter", ",", "--timeout", "10s")
 		cmd.Stdin = strings.NewReader("line one\na,b\n")
 		if err := cmd.Run(); err != nil {
@@ -59,7 +61,7 @@ func TestSendStdinRecvJSONAndHex(t *testing.T) {
 
 func TestReqRep(t *testing.T) {
 	ep := freeTCP(t)
-	rep := startZmq(t, 20*time.Second, "rep", "--echo", "--bind", ep, "--count", "2", "--timeout", "15s")
+	rep := startZmq(t, 60*time.Second, "rep", "--echo", "--bind", ep, "--count", "2", "--timeout", "15s")
 	// REQ queues its request until the REP is up, so no retry is needed.
 	r := runZmq(t, 20*time.Second, "req", "--connect", ep, "--timeout", "15s", "ping", "pong")
 	wantSuccess(t, r)
@@ -75,7 +77,7 @@ func TestReqRep(t *testing.T) {
 
 func TestRepFixedReply(t *testing.T) {
 	ep := freeTCP(t)
-	rep := startZmq(t, 20*time.Second, "rep", "--reply", "world", "--connect", ep, "--count", "1")
+	rep := startZmq(t, 60*time.Second, "rep", "--reply", "world", "--connect", ep, "--count", "1")
 	r := runZmq(t, 20*time.Second, "send", "--type", "REQ", "--bind", ep, "--timeout", "15s", "hello")
 	wantSuccess(t, r)
 	if r.stdout != "world\n" {
@@ -86,8 +88,8 @@ func TestRepFixedReply(t *testing.T) {
 
 func TestPlain(t *testing.T) {
 	ep := freeTCP(t)
-	server := []string{"recv", "--bind", ep, "--plain-server", "--plain-user", "ann", "--plain-password", "secret", "--count", "1", "--timeout", "15s"}
-	recv := startZmq(t, 20*time.Second, server...)
+	server := []string{"recv", "--bind", ep, "--plain-server", "--plain-user", "ann", "--plain-password", "secret", "--count", "1", "--timeout", "50s"}
+	recv := startZmq(t, 60*time.Second, server...)
 	r := runZmq(t, 10*time.Second, "send", "--connect", ep, "--plain-user", "ann", "--plain-password", "wrong", "--timeout", "500ms", "intruder")
 	if r.code != 1 || !strings.Contains(r.stderr, "no peer took the messages") {
 		t.Errorf("wrong password: exit status %d, stderr %q", r.code, r.stderr)
@@ -104,7 +106,7 @@ func TestCurve(t *testing.T) {
 	keys := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)
 	public, secret := keys[1], keys[3]
 	ep := freeTCP(t)
-	rep := startZmq(t, 20*time.Second, "rep", "--reply", "sealed", "--bind", ep, "--curve-server", secret, "--count", "1")
+	rep := startZmq(t, 60*time.Second, "rep", "--reply", "sealed", "--bind", ep, "--curve-server", secret, "--count", "1")
 	r := runZmq(t, 10*time.Second, "req", "--connect", ep, "--curve-client", public, "--timeout", "5s", "open")
 	wantSuccess(t, r)
 	if r.stdout != "sealed\n" {
@@ -115,7 +117,7 @@ func TestCurve(t *testing.T) {
 	// With --curve-allow, only the clients named get in.
 	client := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)
 	ep = freeTCP(t)
-	recv := startZmq(t, 20*time.Second, "recv", "--bind", ep, "--curve-server", secret, "--curve-allow", client[1], "--count", "1")
+	recv := startZmq(t, 60*time.Second, "recv", "--bind", ep, "--curve-server", secret, "--curve-allow", client[1], "--count", "1")
 	r = runZmq(t, 10*time.Second, "send", "--connect", ep, "--curve-client", public, "--timeout", "1s", "stranger")
 	if r.code != 1 || !strings.Contains(r.stderr, "HANDSHAKE_FAILED") {
 		t.Errorf("unlisted client key: exit status %d, stderr %q", r.code, r.stderr)
@@ -127,7 +129,7 @@ func TestCurve(t *testing.T) {
 
 	// A client that trusts another server key never gets through.
 	otherKey := strings.Fields(runZmq(t, 10*time.Second, "keygen").stdout)[1]
-	startZmq(t, 20*time.Second, "recv", "--bind", ep, "--curve-server", secret)
+	startZmq(t, 60*time.Second, "recv", "--bind", ep, "--curve-server", secret)
 	r = runZmq(t, 10*time.Second, "send", "--connect", ep, "--curve-client", otherKey, "--timeout", "1s", "x")
 	if r.code != 1 || !strings.Contains(r.stderr, "HANDSHAKE_FAILED") {
 		t.Errorf("wrong server key: exit status %d, stderr %q", r.code, r.stderr)
@@ -152,7 +154,7 @@ func TestKeygen(t *testing.T) {
 func TestProxy(t *testing.T) {
 	front, back := freeTCP(t), freeTCP(t)
 	startZmq(t, 30*time.Second, "proxy", front, back) // killed at cleanup
-	rep := startZmq(t, 20*time.Second, "rep", "--reply", "pong", "--connect", back, "--count", "1")
+	rep := startZmq(t, 60*time.Second, "rep", "--reply", "pong", "--connect", back, "--count", "1")
 	r := runZmq(t, 20*time.Second, "req", "--connect", front, "--timeout", "15s", "ping")
 	wantSuccess(t, r)
 	if r.stdout != "pong\n" {
