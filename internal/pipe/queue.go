@@ -54,10 +54,16 @@ func (w Wake) Signal() {
 // signalled, which is what lets a writer drain thousands of messages per
 // wake-up.
 type Queue struct {
-	mu    sync.Mutex
-	ring  []Msg
-	head  int
-	count int
+	mu sync.Mutex
+	// The messages live in a chain of fixed-size chunks, so a queue with
+	// no HWM grows without ever copying what it holds (a doubling ring
+	// copied everything, under GC write barriers), and an idle one holds
+	// one chunk.
+	head, tail       *chunk
+	headPos, tailPos int
+	spares           *chunk // used chunks kept for reuse, at most maxSpares
+	nSpares          int
+	count            int
 	// hwm bounds count; 0 means no bound, as in libzmq.
 	hwm int
 
@@ -76,16 +82,21 @@ type Queue struct {
 // signals readerWake when a message arrives for an armed reader and
 // writerWake when room frees up for an armed writer.
 func NewQueue(hwm int, readerWake, writerWake Wake) *Queue {
-	// A power of two, so positions wrap with a mask rather than a
-	// division; the ring grows past it when the HWM allows more.
-	size := 16
-	for size < hwm && size < 1024 {
-		size *= 2
-	}
-	if hwm <= 0 {
-		size = 1024
-	}
-	return &Queue{ring: make([]Msg, size), hwm: hwm, readerWake: readerWake, writerWake: writerWake}
+	c := new(chunk)
+	return &Queue{head: c, tail: c, hwm: hwm, readerWake: readerWake, writerWake: writerWake}
+}
+
+// chunkSize is how many messages one chunk of a queue holds; maxSpares how
+// many drained chunks a queue keeps for reuse, enough for a default HWM's
+// worth in flight without garbage.
+const (
+	chunkSize = 128
+	maxSpares = 16
+)
+
+type chunk struct {
+	msgs [chunkSize]Msg
+	next *chunk
 }
 
 // SetReaderWake sets the consumer's wake-up, for an inproc queue whose
@@ -276,27 +287,42 @@ func (q *Queue) SetHWM(hwm int) {
 }
 
 func (q *Queue) put(m Msg) {
-	if q.count == len(q.ring) {
-		q.grow()
+	if q.tailPos == chunkSize {
+		c := q.spares
+		if c != nil {
+			q.spares, c.next = c.next, nil
+			q.nSpares--
+		} else {
+			c = new(chunk)
+		}
+		q.tail.next, q.tail, q.tailPos = c, c, 0
 	}
-	q.ring[(q.head+q.count)&(len(q.ring)-1)] = m
+	q.tail.msgs[q.tailPos] = m
+	q.tailPos++
 	q.count++
 }
 
 func (q *Queue) take() Msg {
-	m := q.ring[q.head]
-	q.ring[q.head] = Msg{}
-	q.head = (q.head + 1) & (len(q.ring) - 1)
+	m := q.head.msgs[q.headPos]
+	q.head.msgs[q.headPos] = Msg{}
+	q.headPos++
 	q.count--
-	return m
-}
-
-func (q *Queue) grow() {
-	bigger := make([]Msg, 2*len(q.ring))
-	for i := 0; i < q.count; i++ {
-		bigger[i] = q.ring[(q.head+i)&(len(q.ring)-1)]
+	switch {
+	case q.count == 0:
+		// Empty: start over at the front of the chunk in hand.
+		q.headPos, q.tailPos = 0, 0
+		q.head.next = nil
+		q.tail = q.head
+	case q.headPos == chunkSize:
+		used := q.head
+		q.head, q.headPos = used.next, 0
+		used.next = nil
+		if q.nSpares < maxSpares {
+			used.next, q.spares = q.spares, used
+			q.nSpares++
+		}
 	}
-	q.ring, q.head = bigger, 0
+	return m
 }
 
 func (q *Queue) takeReaderWake() Wake {
