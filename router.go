@@ -26,6 +26,40 @@ type router struct {
 	waiting []*routerPeer
 	// nextID numbers made-up ids, from a random start as in libzmq.
 	nextID uint32
+	// prefix carves the id-prefixed frame lists and id copies of received
+	// messages out of shared blocks: a message costs no allocation of its
+	// own, and each gets ids and frames of its own all the same.
+	prefix slab
+}
+
+// slab hands out slices of larger blocks, each capped so that appending to
+// one cannot reach into the next.
+type slab struct {
+	frames [][]byte
+	bytes  []byte
+}
+
+const (
+	slabFrames = 1024
+	slabBytes  = 16 << 10
+)
+
+func (s *slab) frameList(n int) [][]byte {
+	if len(s.frames)+n > cap(s.frames) {
+		s.frames = make([][]byte, 0, max(slabFrames, n))
+	}
+	start := len(s.frames)
+	s.frames = s.frames[:start+n]
+	return s.frames[start : start+n : start+n]
+}
+
+func (s *slab) copyBytes(b []byte) []byte {
+	if len(s.bytes)+len(b) > cap(s.bytes) {
+		s.bytes = make([]byte, 0, max(slabBytes, len(b)))
+	}
+	start := len(s.bytes)
+	s.bytes = append(s.bytes, b...)
+	return s.bytes[start:len(s.bytes):len(s.bytes)]
 }
 
 type routerPeer struct {
@@ -273,8 +307,8 @@ func (r *router) recv() (pipe.Msg, error) {
 			continue
 		}
 		r.next = (idx + 1) % n
-		frames := make([][]byte, len(m.Frames)+1)
-		frames[0] = append([]byte(nil), rp.id...)
+		frames := r.prefix.frameList(len(m.Frames) + 1)
+		frames[0] = r.prefix.copyBytes(rp.id)
 		copy(frames[1:], m.Frames)
 		return pipe.Msg{Frames: frames, Meta: m.Meta}, nil
 	}
