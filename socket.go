@@ -36,9 +36,6 @@ type Socket struct {
 	dialers      map[string][]*dialer
 	inprocs      map[string][]*inprocLink
 	pipes        map[*pipe.Pipe]struct{}
-	// kill is closed when lingering is over: connections still open are
-	// then cut.
-	kill chan struct{}
 
 	wg    sync.WaitGroup
 	stats engine.Stats
@@ -91,7 +88,6 @@ func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
 		dialers:   map[string][]*dialer{},
 		inprocs:   map[string][]*inprocLink{},
 		pipes:     map[*pipe.Pipe]struct{}{},
-		kill:      make(chan struct{}),
 	}
 	for _, o := range opts {
 		if err := o(&s.opts); err != nil {
