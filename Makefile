@@ -5,9 +5,12 @@ GO ?= go
 
 test: vet unit interop
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	$(GO) run $(STATICCHECK) ./...
 
 # The CLI's tests run our perf tools against libzmq's (bench/c), so those
 # are built first.
