@@ -69,7 +69,7 @@ func (s *Socket) dialLoop(d *dialer) {
 			connections++
 			backoff.Reset()
 		}
-		if s.lingerDone(d) {
+		if s.lingerDone(d) || o.reconnectMin < 0 {
 			break
 		}
 		wait := backoff.Next()

@@ -249,3 +249,32 @@ func TestEndpointErrors(t *testing.T) {
 		t.Errorf("second Bind(%s) = %v, want ErrAddrInUse", ep, err)
 	}
 }
+
+func TestReconnectDisabled(t *testing.T) {
+	pull, err := zmq.NewSocket(zmq.PULL, zmq.WithLinger(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := bind(t, pull, "tcp://127.0.0.1:*")
+	push := newSocket(t, zmq.PUSH, zmq.WithReconnectInterval(-1, 0), zmq.WithSendTimeout(0))
+	connect(t, push, ep)
+	send(t, push, "first")
+	expect(t, pull, "first")
+	events := push.Monitor(zmq.EventDisconnected)
+	pull.Close()
+	nextEvent(t, events, zmq.EventDisconnected)
+	// With reconnection off the endpoint's pipe goes with its connection,
+	// so a PUSH with no other peer has nowhere to queue. Were it kept for
+	// a reconnection, 1000 sends (the HWM) would be queued first.
+	queued := 0
+	eventually(t, "the pipe to go with its connection", func() bool {
+		if errors.Is(push.Send(ctxT(t), zmq.NewMsgString("x")), zmq.ErrAgain) {
+			return true
+		}
+		queued++
+		return false
+	})
+	if queued >= 100 {
+		t.Fatalf("%d messages queued for a connection that will not come back", queued)
+	}
+}

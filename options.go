@@ -101,10 +101,12 @@ func WithRouterMandatory(on bool) Option {
 
 // WithReconnectInterval sets how long a connecting socket waits before
 // retrying (ZMQ_RECONNECT_IVL, default 100ms), doubling after each failure up
-// to max (ZMQ_RECONNECT_IVL_MAX; 0, the default, keeps min).
+// to max (ZMQ_RECONNECT_IVL_MAX; 0, the default, keeps min). A negative min
+// turns reconnection off, as libzmq's -1: a connection that fails or ends is
+// not tried again, and what was queued for it is dropped.
 func WithReconnectInterval(min, max time.Duration) Option {
 	return func(o *options) error {
-		if min <= 0 || max < 0 {
+		if min == 0 || max < 0 {
 			return fmt.Errorf("%w: reconnect interval %v..%v", ErrInvalid, min, max)
 		}
 		o.reconnectMin, o.reconnectMax = min, max
