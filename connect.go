@@ -18,9 +18,11 @@ import (
 type dialer struct {
 	endpoint string
 	ep       transport.Endpoint
-	pipe     *pipe.Pipe
-	ctx      context.Context
-	cancel   context.CancelFunc
+	// immediate: the pipe takes messages only while connected.
+	immediate bool
+	pipe      *pipe.Pipe
+	ctx       context.Context
+	cancel    context.CancelFunc
 	// retire detaches the pipe once, whether Disconnect or the loop's end
 	// gets there first.
 	retire sync.Once
@@ -42,7 +44,8 @@ func (s *Socket) Connect(endpoint string) error {
 		return err
 	}
 	o := s.options()
-	d := &dialer{endpoint: endpoint, ep: ep, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
+	d := &dialer{endpoint: endpoint, ep: ep, immediate: o.immediate, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
+	d.pipe.Hold(d.immediate)
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	s.mu.Lock()
 	if s.closing {
@@ -126,6 +129,7 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 		return false
 	}
 	d.pipe.SetPeer(c.Peer())
+	d.pipe.Hold(false)
 	if again {
 		s.reconnected(d.pipe)
 	} else {
@@ -133,6 +137,12 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	}
 	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
 	err = c.Run(d.pipe)
+	if d.immediate {
+		// As libzmq's ZMQ_IMMEDIATE ends the pipe with its connection,
+		// what was queued for it goes too.
+		d.pipe.Hold(true)
+		d.pipe.Out.Discard()
+	}
 	s.emit(EventDisconnected, d.endpoint, err)
 	return true
 }

@@ -278,3 +278,21 @@ func TestReconnectDisabled(t *testing.T) {
 		t.Fatalf("%d messages queued for a connection that will not come back", queued)
 	}
 }
+
+func TestImmediateSkipsEndpointsNotUp(t *testing.T) {
+	pull := newSocket(t, zmq.PULL)
+	live := bind(t, pull, "tcp://127.0.0.1:*")
+	push := newSocket(t, zmq.PUSH, zmq.WithImmediate(true))
+	events := push.Monitor(zmq.EventHandshakeSucceeded)
+	connect(t, push, freeTCPEndpoint(t)) // never up
+	connect(t, push, live)
+	nextEvent(t, events, zmq.EventHandshakeSucceeded)
+	// Without ZMQ_IMMEDIATE every other message would queue for the
+	// endpoint that is not up.
+	for i := 0; i < 10; i++ {
+		send(t, push, fmt.Sprint(i))
+	}
+	for i := 0; i < 10; i++ {
+		expect(t, pull, fmt.Sprint(i))
+	}
+}

@@ -30,6 +30,7 @@ type options struct {
 	zapDomain                string
 	log                      *slog.Logger
 	reqRelaxed, reqCorrelate bool
+	immediate                bool
 	patterns                 patternOptions // options_patterns.go
 }
 
@@ -169,4 +170,13 @@ func (o options) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return o.log
+}
+
+// WithImmediate makes a connecting socket queue messages only to
+// connections that are complete (ZMQ_IMMEDIATE): a round-robin socket (PUSH,
+// DEALER, REQ) then skips endpoints that are not up instead of filling their
+// queues, and what was queued for a connection that drops goes with it. It
+// applies to the endpoints connected after it is set.
+func WithImmediate(on bool) Option {
+	return func(o *options) error { o.immediate = on; return nil }
 }

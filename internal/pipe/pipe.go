@@ -2,6 +2,7 @@ package pipe
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -17,9 +18,19 @@ type Pipe struct {
 	// connections, so a reconnecting session keeps its queues.
 	EngineIn, EngineOut Wake
 
+	// held marks a pipe that must not be given messages yet: a connecting
+	// socket with ZMQ_IMMEDIATE queues only to completed connections.
+	held atomic.Bool
+
 	mu   sync.Mutex
 	peer Peer
 }
+
+// Hold stops load-balanced sending to the pipe (true) or resumes it.
+func (p *Pipe) Hold(on bool) { p.held.Store(on) }
+
+// Held reports whether the pipe is held (see Hold).
+func (p *Pipe) Held() bool { return p.held.Load() }
 
 // Peer is what the handshake told about the other end.
 type Peer struct {

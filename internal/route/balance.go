@@ -5,7 +5,8 @@ package route
 import "github.com/purezmq/zmq/internal/pipe"
 
 // LoadBalancer sends each message to the next pipe in turn that has room
-// (libzmq's lb_t): a full pipe is skipped, not waited for.
+// (libzmq's lb_t): a full pipe is skipped, not waited for, and so is a held
+// one (a connection not made yet, under ZMQ_IMMEDIATE).
 type LoadBalancer struct {
 	pipes []*pipe.Pipe
 	next  int
@@ -43,7 +44,7 @@ func (lb *LoadBalancer) Send(m pipe.Msg) *pipe.Pipe {
 		if idx++; idx == n {
 			idx = 0
 		}
-		if p.Out.Push(m) {
+		if !p.Held() && p.Out.Push(m) {
 			lb.next = idx
 			return p
 		}
@@ -54,7 +55,7 @@ func (lb *LoadBalancer) Send(m pipe.Msg) *pipe.Pipe {
 // Writable reports whether some pipe has room.
 func (lb *LoadBalancer) Writable() bool {
 	for _, p := range lb.pipes {
-		if p.Out.Writable() {
+		if !p.Held() && p.Out.Writable() {
 			return true
 		}
 	}
