@@ -43,6 +43,7 @@ func (s *Socket) Bind(endpoint string) error {
 		s.emit(EventBindFailed, endpoint, err)
 		return err
 	}
+	ln.SetTuning(s.options().tuning)
 	l := &listener{ln: ln, conns: map[net.Conn]struct{}{}}
 	s.mu.Lock()
 	if s.closing {

@@ -110,7 +110,7 @@ func (s *Socket) lingerDone(d *dialer) bool {
 // reports whether the handshake succeeded.
 func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	s.emit(EventConnectDelayed, d.endpoint, nil)
-	conn, err := transport.Dial(d.ctx, d.ep)
+	conn, err := transport.DialTuned(d.ctx, d.ep, s.options().tuning)
 	if err != nil {
 		return false
 	}

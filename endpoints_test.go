@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -109,4 +110,20 @@ func TestDroppedPeersAreLogged(t *testing.T) {
 	eventually(t, "a log line for the dropped peer", func() bool {
 		return strings.Contains(logs.String(), "connection dropped")
 	})
+}
+
+func TestTransportTuningOptions(t *testing.T) {
+	opts := []zmq.Option{
+		zmq.WithTCPKeepAlive(net.KeepAliveConfig{Enable: true, Idle: 30 * time.Second}),
+		zmq.WithSocketBuffers(256<<10, 256<<10),
+		zmq.WithConnectTimeout(time.Second),
+	}
+	pull := newSocket(t, zmq.PULL, opts...)
+	push := newSocket(t, zmq.PUSH, opts...)
+	connect(t, push, bind(t, pull, "tcp://127.0.0.1:*"))
+	send(t, push, "tuned")
+	expect(t, pull, "tuned")
+	if _, err := zmq.NewSocket(zmq.PUSH, zmq.WithSocketBuffers(-1, 0)); !errors.Is(err, zmq.ErrInvalid) {
+		t.Fatalf("negative buffer size: %v, want ErrInvalid", err)
+	}
 }

@@ -3,7 +3,10 @@ package zmq
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
+
+	"github.com/purezmq/zmq/internal/transport"
 )
 
 // Option configures a socket, in NewSocket or SetOptions. Options that shape
@@ -31,6 +34,7 @@ type options struct {
 	log                      *slog.Logger
 	reqRelaxed, reqCorrelate bool
 	immediate                bool
+	tuning                   transport.Tuning
 	patterns                 patternOptions // options_patterns.go
 }
 
@@ -179,4 +183,39 @@ func (o options) logger() *slog.Logger {
 // applies to the endpoints connected after it is set.
 func WithImmediate(on bool) Option {
 	return func(o *options) error { o.immediate = on; return nil }
+}
+
+// WithTCPKeepAlive configures TCP keepalive on the socket's tcp connections
+// (ZMQ_TCP_KEEPALIVE, ZMQ_TCP_KEEPALIVE_IDLE, _INTVL and _CNT, in Go's
+// form). Without it Go's default applies: keepalive on, every 15 s.
+func WithTCPKeepAlive(cfg net.KeepAliveConfig) Option {
+	return func(o *options) error {
+		o.tuning.KeepAlive = &cfg
+		return nil
+	}
+}
+
+// WithSocketBuffers sets the kernel's send and receive buffer sizes for the
+// socket's connections, in bytes (ZMQ_SNDBUF, ZMQ_RCVBUF); 0 keeps the
+// kernel's own.
+func WithSocketBuffers(send, recv int) Option {
+	return func(o *options) error {
+		if send < 0 || recv < 0 {
+			return fmt.Errorf("%w: socket buffers %d/%d", ErrInvalid, send, recv)
+		}
+		o.tuning.SendBuffer, o.tuning.RecvBuffer = send, recv
+		return nil
+	}
+}
+
+// WithConnectTimeout bounds each connection attempt of a connecting socket
+// (ZMQ_CONNECT_TIMEOUT); 0, the default, leaves it to the kernel.
+func WithConnectTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 {
+			return fmt.Errorf("%w: connect timeout %v", ErrInvalid, d)
+		}
+		o.tuning.ConnectTimeout = d
+		return nil
+	}
 }

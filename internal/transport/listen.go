@@ -16,6 +16,7 @@ type Listener struct {
 	endpoint string
 	// tmpDir is the directory made for ipc://*, removed again on Close.
 	tmpDir string
+	tuning Tuning
 }
 
 // Listen binds ep, applying the bind rules of ParseBind. For tcp a "*" host
@@ -134,6 +135,10 @@ func (l *Listener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	if err := setNoDelay(c); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := l.tuning.apply(c); err != nil {
 		c.Close()
 		return nil, err
 	}
