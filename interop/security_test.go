@@ -298,6 +298,13 @@ func testRefused(t *testing.T) {
 							return st.AuthFailures+st.ProtocolErrors > 0
 						})
 					}
+					if !oursServer && mech == "PLAIN" {
+						// libzmq 4.3.4 refuses with a mangled ERROR; ours
+						// must still see a refusal, not a protocol error.
+						eventually(t, timeout, "ours counts the refusal as such", func() bool {
+							return ours.Stats().AuthFailures > 0
+						})
+					}
 					if m, ok := server.tryRecv(t, 200*time.Millisecond); ok {
 						t.Fatalf("the server received %s from a refused client", show(m))
 					}

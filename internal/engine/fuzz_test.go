@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"testing"
@@ -94,4 +95,25 @@ func FuzzHandshake(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		runScript(t, data, 1<<16)
 	})
+}
+
+// libzmq 4.3.4's PLAIN server refuses with a mangled ERROR; our client must
+// still report an authentication failure.
+func TestMangledPlainErrorIsARefusal(t *testing.T) {
+	stream := zmtp.Greeting{Major: 3, Minor: 1, Mechanism: "PLAIN", AsServer: true}.Append(nil)
+	stream = zmtp.AppendCommand(stream, zmtp.CmdWelcome, nil)
+	stream = append(stream, zmtp.FlagCommand, 9, '^', 'R', 'R', 'O', 'R', 3, '4', '0', '0')
+	stats := &Stats{}
+	cfg := &Config{
+		SocketType:   "REQ",
+		NewMechanism: func(c zmtp.Config) zmtp.Mechanism { return zmtp.NewPlainClient(c, "ann", "wrong") },
+		Stats:        stats,
+	}
+	_, err := Handshake(&scriptedConn{in: bytes.NewReader(stream)}, cfg)
+	if !errors.Is(err, zmtp.ErrAuth) {
+		t.Fatalf("handshake ended with %v, want an authentication failure", err)
+	}
+	if stats.AuthFailures.Load() != 1 {
+		t.Fatalf("auth failures counted: %d", stats.AuthFailures.Load())
+	}
 }

@@ -129,7 +129,21 @@ func (c *Conn) readCommand() (zmtp.Command, error) {
 	if f.flags&zmtp.FlagCommand == 0 {
 		return zmtp.Command{}, fmt.Errorf("%w: message frame during the handshake", zmtp.ErrProtocol)
 	}
-	return zmtp.ParseCommand(f.body)
+	cmd, err := zmtp.ParseCommand(f.body)
+	if err != nil && mangledError(f.body) {
+		return zmtp.Command{Name: zmtp.CmdError, Body: f.body[len(mangledErrorName):]}, nil
+	}
+	return cmd, err
+}
+
+// mangledErrorName is how libzmq 4.3.4's PLAIN server starts the ERROR it
+// sends on refused credentials: its first byte overwritten ("^RROR", no
+// name length), the reason intact after it. Read as what it means, a peer
+// refused by that server learns it was refused, not that it broke ZMTP.
+const mangledErrorName = "^RROR"
+
+func mangledError(body []byte) bool {
+	return len(body) > len(mangledErrorName) && string(body[:len(mangledErrorName)]) == mangledErrorName
 }
 
 func (c *Conn) writeCommands(cmds []zmtp.Command) error {
