@@ -15,74 +15,58 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/bench/internal/perfcli"
 )
 
 const usage = "curve_lat <message-size> <roundtrip-count>"
 
 const timeout = 300 * time.Second
 
-func die(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-	os.Exit(1)
-}
-
-// number refuses what is not an integer in [min, MaxInt32], as perf.h does.
-func number(arg string, min int) int {
-	v, err := strconv.Atoi(arg)
-	if err != nil || v < min || v > 1<<31-1 {
-		fmt.Fprintf(os.Stderr, "invalid number %s (want %d..%d)\n", arg, min, 1<<31-1)
-		fmt.Printf("usage: %s\n", usage)
-		os.Exit(1)
-	}
-	return v
-}
-
 func main() {
 	if len(os.Args) != 3 {
 		fmt.Printf("usage: %s\n", usage)
 		os.Exit(1)
 	}
-	size := number(os.Args[1], 0)
-	count := number(os.Args[2], 1)
-	time.AfterFunc(timeout, func() { die("timed out") })
+	size := perfcli.Number(os.Args[1], 0, usage)
+	count := perfcli.Number(os.Args[2], 1, usage)
+	time.AfterFunc(timeout, func() { perfcli.Die("timed out") })
 
 	serverPub, serverSec, err := zmq.NewCurveKeyPair()
 	if err != nil {
-		die("keypair: %v", err)
+		perfcli.Die("keypair: %v", err)
 	}
 	clientPub, clientSec, err := zmq.NewCurveKeyPair()
 	if err != nil {
-		die("keypair: %v", err)
+		perfcli.Die("keypair: %v", err)
 	}
 
 	serverCtx, clientCtx := zmq.NewContext(), zmq.NewContext()
 	rep, err := serverCtx.NewSocket(zmq.REP, zmq.WithCurveServer(serverSec))
 	if err != nil {
-		die("socket: %v", err)
+		perfcli.Die("socket: %v", err)
 	}
 	if err := rep.Bind("tcp://127.0.0.1:*"); err != nil {
-		die("bind: %v", err)
+		perfcli.Die("bind: %v", err)
 	}
 	req, err := clientCtx.NewSocket(zmq.REQ, zmq.WithCurveClient(serverPub, clientPub, clientSec))
 	if err != nil {
-		die("socket: %v", err)
+		perfcli.Die("socket: %v", err)
 	}
 	if err := req.Connect(rep.LastEndpoint()); err != nil {
-		die("connect: %v", err)
+		perfcli.Die("connect: %v", err)
 	}
 
 	ctx := context.Background()
 	recvSized := func(s *zmq.Socket) zmq.Msg {
 		m, err := s.Recv(ctx)
 		if err != nil {
-			die("recv: %v", err)
+			perfcli.Die("recv: %v", err)
 		}
 		if len(m.Frames) != 1 || len(m.Frames[0]) != size {
-			die("message of incorrect size received")
+			perfcli.Die("message of incorrect size received")
 		}
 		return m
 	}
@@ -91,21 +75,21 @@ func main() {
 		defer close(echoed)
 		for i := 0; i <= count; i++ { // one more: the warm-up round trip
 			if err := rep.Send(ctx, recvSized(rep)); err != nil {
-				die("send: %v", err)
+				perfcli.Die("send: %v", err)
 			}
 		}
 	}()
 
 	msg := zmq.NewMsg(make([]byte, size))
 	if err := req.Send(ctx, msg); err != nil {
-		die("send: %v", err)
+		perfcli.Die("send: %v", err)
 	}
 	msg = recvSized(req)
 
 	start := time.Now()
 	for i := 0; i < count; i++ {
 		if err := req.Send(ctx, msg); err != nil {
-			die("send: %v", err)
+			perfcli.Die("send: %v", err)
 		}
 		msg = recvSized(req)
 	}
@@ -113,10 +97,10 @@ func main() {
 	<-echoed
 
 	if err := req.Close(); err != nil {
-		die("close: %v", err)
+		perfcli.Die("close: %v", err)
 	}
 	if err := rep.Close(); err != nil {
-		die("close: %v", err)
+		perfcli.Die("close: %v", err)
 	}
 	clientCtx.Close()
 	serverCtx.Close()

@@ -17,68 +17,42 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/pprof"
-	"strconv"
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/bench/internal/perfcli"
 )
 
 const usage = "curve_thr <message-size> <message-count>"
 
 const timeout = 300 * time.Second
 
-func die(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-	os.Exit(1)
-}
-
-// number refuses what is not an integer in [min, MaxInt32], as perf.h does.
-func number(arg string, min int) int {
-	v, err := strconv.Atoi(arg)
-	if err != nil || v < min || v > 1<<31-1 {
-		fmt.Fprintf(os.Stderr, "invalid number %s (want %d..%d)\n", arg, min, 1<<31-1)
-		fmt.Printf("usage: %s\n", usage)
-		os.Exit(1)
-	}
-	return v
-}
-
 func main() {
 	if len(os.Args) != 3 {
 		fmt.Printf("usage: %s\n", usage)
 		os.Exit(1)
 	}
-	size := number(os.Args[1], 0)
-	count := number(os.Args[2], 1)
-	if path := os.Getenv("CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			die("profile: %v", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			die("profile: %v", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	time.AfterFunc(timeout, func() { die("timed out") })
+	size := perfcli.Number(os.Args[1], 0, usage)
+	count := perfcli.Number(os.Args[2], 1, usage)
+	defer perfcli.Profile()()
+	time.AfterFunc(timeout, func() { perfcli.Die("timed out") })
 
 	serverPub, serverSec, err := zmq.NewCurveKeyPair()
 	if err != nil {
-		die("keypair: %v", err)
+		perfcli.Die("keypair: %v", err)
 	}
 	clientPub, clientSec, err := zmq.NewCurveKeyPair()
 	if err != nil {
-		die("keypair: %v", err)
+		perfcli.Die("keypair: %v", err)
 	}
 
 	recvCtx, sendCtx := zmq.NewContext(), zmq.NewContext()
 	pull, err := recvCtx.NewSocket(zmq.PULL, zmq.WithCurveServer(serverSec))
 	if err != nil {
-		die("socket: %v", err)
+		perfcli.Die("socket: %v", err)
 	}
 	if err := pull.Bind("tcp://127.0.0.1:*"); err != nil {
-		die("bind: %v", err)
+		perfcli.Die("bind: %v", err)
 	}
 	endpoint := pull.LastEndpoint()
 
@@ -88,32 +62,32 @@ func main() {
 		defer close(sent)
 		push, err := sendCtx.NewSocket(zmq.PUSH, zmq.WithCurveClient(serverPub, clientPub, clientSec))
 		if err != nil {
-			die("socket: %v", err)
+			perfcli.Die("socket: %v", err)
 		}
 		if err := push.Connect(endpoint); err != nil {
-			die("connect: %v", err)
+			perfcli.Die("connect: %v", err)
 		}
 		// libzmq's remote_thr makes a message per send; ours may send one
 		// unmodified buffer any number of times.
 		m := zmq.NewMsg(make([]byte, size))
 		for i := 0; i < count; i++ {
 			if err := push.Send(ctx, m); err != nil {
-				die("send: %v", err)
+				perfcli.Die("send: %v", err)
 			}
 		}
 		// Close lingers until everything is on its way, as zmq_ctx_term.
 		if err := push.Close(); err != nil {
-			die("close: %v", err)
+			perfcli.Die("close: %v", err)
 		}
 	}()
 
 	recv := func() {
 		m, err := pull.Recv(ctx)
 		if err != nil {
-			die("recv: %v", err)
+			perfcli.Die("recv: %v", err)
 		}
 		if len(m.Frames) != 1 || len(m.Frames[0]) != size {
-			die("message of incorrect size received")
+			perfcli.Die("message of incorrect size received")
 		}
 		m.Release()
 	}
@@ -126,7 +100,7 @@ func main() {
 	<-sent
 
 	if err := pull.Close(); err != nil {
-		die("close: %v", err)
+		perfcli.Die("close: %v", err)
 	}
 	sendCtx.Close()
 	recvCtx.Close()

@@ -28,36 +28,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/pprof"
-	"runtime/trace"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/bench/internal/perfcli"
 )
 
 const usage = "pubsub_thr <endpoint> <subscribers> <message-size> <message-count> <all|half> <hwm> [nodrop]"
 
 const timeout = 120 * time.Second
-
-func die(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-	os.Exit(1)
-}
-
-// number refuses what is not an integer in [min, MaxInt32], as perf.h does.
-func number(arg string, min int) int {
-	v, err := strconv.Atoi(arg)
-	if err != nil || v < min || v > 1<<31-1 {
-		fmt.Fprintf(os.Stderr, "invalid number %s (want %d..%d)\n", arg, min, 1<<31-1)
-		fmt.Printf("usage: %s\n", usage)
-		os.Exit(1)
-	}
-	return v
-}
 
 type sub struct {
 	received     int64
@@ -73,35 +55,16 @@ func main() {
 		os.Exit(1)
 	}
 	endpoint := args[0]
-	n := number(args[1], 1)
-	size := number(args[2], 2)
-	count := number(args[3], 1)
+	n := perfcli.Number(args[1], 1, usage)
+	size := perfcli.Number(args[2], 2, usage)
+	count := perfcli.Number(args[3], 1, usage)
 	filter := args[4]
 	half := filter == "half"
-	hwm := number(args[5], 0)
+	hwm := perfcli.Number(args[5], 0, usage)
 	nodrop := len(args) == 7
 	inproc := strings.HasPrefix(endpoint, "inproc://")
-	if path := os.Getenv("CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			die("profile: %v", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			die("profile: %v", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if path := os.Getenv("TRACE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			die("trace: %v", err)
-		}
-		if err := trace.Start(f); err != nil {
-			die("trace: %v", err)
-		}
-		defer trace.Stop()
-	}
-	time.AfterFunc(timeout, func() { die("timed out") })
+	defer perfcli.Profile()()
+	time.AfterFunc(timeout, func() { perfcli.Die("timed out") })
 
 	pubCtx := zmq.NewContext()
 	subCtx := pubCtx
@@ -110,10 +73,10 @@ func main() {
 	}
 	pub, err := pubCtx.NewSocket(zmq.PUB, zmq.WithSendHWM(hwm), zmq.WithLinger(0), zmq.WithXPubNoDrop(nodrop))
 	if err != nil {
-		die("socket: %v", err)
+		perfcli.Die("socket: %v", err)
 	}
 	if err := pub.Bind(endpoint); err != nil {
-		die("bind: %v", err)
+		perfcli.Die("bind: %v", err)
 	}
 	last := pub.LastEndpoint()
 
@@ -137,26 +100,26 @@ func main() {
 			defer wg.Done()
 			s, err := subCtx.NewSocket(zmq.SUB, zmq.WithRecvHWM(hwm))
 			if err != nil {
-				die("socket: %v", err)
+				perfcli.Die("socket: %v", err)
 			}
 			topic := ""
 			if half {
 				topic = "A"
 			}
 			if err := s.Subscribe(topic); err != nil {
-				die("subscribe: %v", err)
+				perfcli.Die("subscribe: %v", err)
 			}
 			if err := s.Connect(last); err != nil {
-				die("connect: %v", err)
+				perfcli.Die("connect: %v", err)
 			}
 			for !sb.ended {
 				m, err := s.Recv(ctx)
 				if err != nil {
-					die("recv: %v", err)
+					perfcli.Die("recv: %v", err)
 				}
 				d := m.Bytes()
 				if len(m.Frames) != 1 || len(d) < 2 {
-					die("short message received")
+					perfcli.Die("short message received")
 				}
 				switch d[1] {
 				case 'D':
@@ -165,7 +128,7 @@ func main() {
 					}
 					sb.received++
 					if len(d) != size {
-						die("message of incorrect size received")
+						perfcli.Die("message of incorrect size received")
 					}
 				case 'H':
 					if !sb.ready {
@@ -179,7 +142,7 @@ func main() {
 			}
 			done.Add(1)
 			if err := s.Close(); err != nil {
-				die("close: %v", err)
+				perfcli.Die("close: %v", err)
 			}
 		}()
 	}
@@ -188,18 +151,18 @@ func main() {
 	// and they are sent again.
 	control := func(kind byte) {
 		if err := pub.Send(ctx, zmq.NewMsg([]byte{'A', kind})); err != nil && !errors.Is(err, zmq.ErrAgain) {
-			die("send: %v", err)
+			perfcli.Die("send: %v", err)
 		}
 	}
 	if err := pub.SetOptions(zmq.WithSendTimeout(0)); err != nil {
-		die("options: %v", err)
+		perfcli.Die("options: %v", err)
 	}
 	for ready.Load() < int32(n) {
 		control('H')
 		time.Sleep(time.Millisecond)
 	}
 	if err := pub.SetOptions(zmq.WithSendTimeout(-1)); err != nil {
-		die("options: %v", err)
+		perfcli.Die("options: %v", err)
 	}
 
 	start := time.Now()
@@ -209,13 +172,13 @@ func main() {
 			m = msgB
 		}
 		if err := pub.Send(ctx, m); err != nil {
-			die("send: %v", err)
+			perfcli.Die("send: %v", err)
 		}
 	}
 	sent := time.Now()
 
 	if err := pub.SetOptions(zmq.WithSendTimeout(0)); err != nil {
-		die("options: %v", err)
+		perfcli.Die("options: %v", err)
 	}
 	for {
 		control('E')
@@ -240,7 +203,7 @@ func main() {
 	fmt.Printf("message count: %d\n", count)
 	fmt.Printf("filter: %s\n", filter)
 	fmt.Printf("expected per subscriber: %d\n", expected)
-	fmt.Printf("send throughput: %.0f [msg/s]\n", rate(int64(count), sent.Sub(start)))
+	fmt.Printf("send throughput: %.0f [msg/s]\n", perfcli.Rate(int64(count), sent.Sub(start)))
 	var first, end time.Time
 	var total, dropped int64
 	var mean float64
@@ -248,7 +211,7 @@ func main() {
 		sb := &subs[i]
 		thr := 0.0
 		if sb.received > 0 {
-			thr = rate(sb.received, sb.end.Sub(sb.first))
+			thr = perfcli.Rate(sb.received, sb.end.Sub(sb.first))
 			if first.IsZero() || sb.first.Before(first) {
 				first = sb.first
 			}
@@ -265,25 +228,16 @@ func main() {
 	fmt.Printf("mean throughput per subscriber: %.0f [msg/s]\n", mean)
 	totalThr := 0.0
 	if !first.IsZero() {
-		totalThr = rate(total, end.Sub(first))
+		totalThr = perfcli.Rate(total, end.Sub(first))
 	}
 	fmt.Printf("total throughput: %.0f [msg/s]\n", totalThr)
 	fmt.Printf("dropped: %d [msg] (%.2f%%)\n", dropped, 100*float64(dropped)/(float64(expected)*float64(n)))
 
 	if err := pub.Close(); err != nil {
-		die("close: %v", err)
+		perfcli.Die("close: %v", err)
 	}
 	if subCtx != pubCtx {
 		subCtx.Close()
 	}
 	pubCtx.Close()
-}
-
-// rate is n per second over d, which is at least a microsecond as in the C
-// program.
-func rate(n int64, d time.Duration) float64 {
-	if d < time.Microsecond {
-		d = time.Microsecond
-	}
-	return float64(n) / d.Seconds()
 }

@@ -28,41 +28,25 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/bench/internal/perfcli"
 )
 
 const usage = "router_thr rtt|fanout <endpoint> <dealers> <message-size> <count>"
 
 const hwm = 1000
 
-func die(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-	os.Exit(1)
-}
-
-func number(arg string, min int) int {
-	v, err := strconv.Atoi(arg)
-	if err != nil || v < min || v > 1<<31-1 {
-		fmt.Fprintf(os.Stderr, "invalid number %s (want %d..%d)\n", arg, min, 1<<31-1)
-		fmt.Printf("usage: %s\n", usage)
-		os.Exit(1)
-	}
-	return v
-}
-
 func recvSized(ctx context.Context, s *zmq.Socket, size int) {
 	m, err := s.Recv(ctx)
 	if err != nil {
-		die("recv: %v", err)
+		perfcli.Die("recv: %v", err)
 	}
 	if len(m.Frames) != 1 || len(m.Frames[0]) != size {
-		die("message of incorrect size received")
+		perfcli.Die("message of incorrect size received")
 	}
 }
 
@@ -74,24 +58,15 @@ func main() {
 	}
 	mode := args[0]
 	rtt := mode == "rtt"
-	n := number(args[2], 1)
-	size := number(args[3], 0)
-	count := number(args[4], 1)
+	n := perfcli.Number(args[2], 1, usage)
+	size := perfcli.Number(args[3], 0, usage)
+	count := perfcli.Number(args[4], 1, usage)
 	if !rtt && count < n {
-		die("fewer messages than dealers")
+		perfcli.Die("fewer messages than dealers")
 	}
 	inproc := strings.HasPrefix(args[1], "inproc://")
-	if path := os.Getenv("CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			die("profile: %v", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			die("profile: %v", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	time.AfterFunc(120*time.Second, func() { die("timed out") })
+	defer perfcli.Profile()()
+	time.AfterFunc(120*time.Second, func() { perfcli.Die("timed out") })
 
 	routerCtx := zmq.NewContext()
 	dealerCtx := routerCtx
@@ -101,10 +76,10 @@ func main() {
 	router, err := routerCtx.NewSocket(zmq.ROUTER, zmq.WithLinger(0),
 		zmq.WithSendHWM(hwm), zmq.WithRecvHWM(hwm), zmq.WithRouterMandatory(!rtt))
 	if err != nil {
-		die("socket: %v", err)
+		perfcli.Die("socket: %v", err)
 	}
 	if err := router.Bind(args[1]); err != nil {
-		die("bind: %v", err)
+		perfcli.Die("bind: %v", err)
 	}
 	endpoint := router.LastEndpoint()
 	ctx := context.Background()
@@ -115,10 +90,10 @@ func main() {
 		}
 		s, err := dealerCtx.NewSocket(zmq.DEALER, opts...)
 		if err != nil {
-			die("socket: %v", err)
+			perfcli.Die("socket: %v", err)
 		}
 		if err := s.Connect(endpoint); err != nil {
-			die("connect: %v", err)
+			perfcli.Die("connect: %v", err)
 		}
 		return s
 	}
@@ -139,10 +114,10 @@ func main() {
 			for i := 0; i < n*(count+1); i++ {
 				m, err := router.Recv(ctx)
 				if err != nil {
-					die("recv: %v", err)
+					perfcli.Die("recv: %v", err)
 				}
 				if err := router.Send(ctx, m); err != nil {
-					die("send: %v", err)
+					perfcli.Die("send: %v", err)
 				}
 			}
 		}()
@@ -157,7 +132,7 @@ func main() {
 				s := dealer(i, false)
 				msg := zmq.NewMsg(make([]byte, size))
 				if err := s.Send(ctx, msg); err != nil {
-					die("send: %v", err)
+					perfcli.Die("send: %v", err)
 				}
 				recvSized(ctx, s, size)
 				up.Done()
@@ -165,14 +140,14 @@ func main() {
 				start := time.Now()
 				for j := 0; j < count; j++ {
 					if err := s.Send(ctx, msg); err != nil {
-						die("send: %v", err)
+						perfcli.Die("send: %v", err)
 					}
 					recvSized(ctx, s, size)
 				}
 				ends[i] = time.Now()
 				elapsed[i] = ends[i].Sub(start)
 				if err := s.Close(); err != nil {
-					die("close: %v", err)
+					perfcli.Die("close: %v", err)
 				}
 			}()
 		}
@@ -190,7 +165,7 @@ func main() {
 		}
 		fmt.Printf("roundtrips per dealer: %d\n", count)
 		fmt.Printf("round trips: %d\n", n*count)
-		fmt.Printf("throughput: %.0f [roundtrips/s]\n", rate(n*count, end.Sub(start)))
+		fmt.Printf("throughput: %.0f [roundtrips/s]\n", perfcli.Rate(int64(n*count), end.Sub(start)))
 		fmt.Printf("average round trip: %.3f [us]\n", mean)
 	} else {
 		per := count / n
@@ -200,20 +175,20 @@ func main() {
 				defer wg.Done()
 				s := dealer(i, true)
 				if err := s.Send(ctx, zmq.NewMsgString("h")); err != nil {
-					die("send: %v", err)
+					perfcli.Die("send: %v", err)
 				}
 				for j := 0; j < per; j++ {
 					recvSized(ctx, s, size)
 				}
 				ends[i] = time.Now()
 				if err := s.Close(); err != nil {
-					die("close: %v", err)
+					perfcli.Die("close: %v", err)
 				}
 			}()
 		}
 		for i := 0; i < n; i++ { // every dealer is connected and known by id
 			if _, err := router.Recv(ctx); err != nil {
-				die("recv: %v", err)
+				perfcli.Die("recv: %v", err)
 			}
 		}
 		body := make([]byte, size)
@@ -225,7 +200,7 @@ func main() {
 		start := time.Now()
 		for i := 0; i < total; i++ {
 			if err := router.Send(ctx, msgs[i%n]); err != nil {
-				die("send: %v", err)
+				perfcli.Die("send: %v", err)
 			}
 		}
 		sent := time.Now()
@@ -237,22 +212,15 @@ func main() {
 			}
 		}
 		fmt.Printf("message count: %d\n", total)
-		fmt.Printf("send throughput: %.0f [msg/s]\n", rate(total, sent.Sub(start)))
-		fmt.Printf("throughput: %.0f [msg/s]\n", rate(total, end.Sub(start)))
+		fmt.Printf("send throughput: %.0f [msg/s]\n", perfcli.Rate(int64(total), sent.Sub(start)))
+		fmt.Printf("throughput: %.0f [msg/s]\n", perfcli.Rate(int64(total), end.Sub(start)))
 	}
 
 	if err := router.Close(); err != nil {
-		die("close: %v", err)
+		perfcli.Die("close: %v", err)
 	}
 	if dealerCtx != routerCtx {
 		dealerCtx.Close()
 	}
 	routerCtx.Close()
-}
-
-func rate(n int, d time.Duration) float64 {
-	if d < time.Microsecond {
-		d = time.Microsecond
-	}
-	return float64(n) / d.Seconds()
 }
