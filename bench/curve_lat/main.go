@@ -14,7 +14,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/purezmq/zmq"
@@ -26,32 +25,22 @@ const usage = "curve_lat <message-size> <roundtrip-count>"
 const timeout = 300 * time.Second
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Printf("usage: %s\n", usage)
-		os.Exit(1)
-	}
-	size := perfcli.Number(os.Args[1], 0, usage)
-	count := perfcli.Number(os.Args[2], 1, usage)
+	args := perfcli.Args(usage, 2)
+	size := perfcli.Number(args[0], 0, usage)
+	count := perfcli.Number(args[1], 1, usage)
 	time.AfterFunc(timeout, func() { perfcli.Die("timed out") })
 
-	serverPub, serverSec, err := zmq.NewCurveKeyPair()
-	if err != nil {
-		perfcli.Die("keypair: %v", err)
-	}
-	clientPub, clientSec, err := zmq.NewCurveKeyPair()
-	if err != nil {
-		perfcli.Die("keypair: %v", err)
-	}
+	keys := perfcli.NewCurveKeys()
 
 	serverCtx, clientCtx := zmq.NewContext(), zmq.NewContext()
-	rep, err := serverCtx.NewSocket(zmq.REP, zmq.WithCurveServer(serverSec))
+	rep, err := serverCtx.NewSocket(zmq.REP, keys.Server())
 	if err != nil {
 		perfcli.Die("socket: %v", err)
 	}
 	if err := rep.Bind("tcp://127.0.0.1:*"); err != nil {
 		perfcli.Die("bind: %v", err)
 	}
-	req, err := clientCtx.NewSocket(zmq.REQ, zmq.WithCurveClient(serverPub, clientPub, clientSec))
+	req, err := clientCtx.NewSocket(zmq.REQ, keys.Client())
 	if err != nil {
 		perfcli.Die("socket: %v", err)
 	}

@@ -16,7 +16,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/purezmq/zmq"
@@ -28,26 +27,16 @@ const usage = "curve_thr <message-size> <message-count>"
 const timeout = 300 * time.Second
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Printf("usage: %s\n", usage)
-		os.Exit(1)
-	}
-	size := perfcli.Number(os.Args[1], 0, usage)
-	count := perfcli.Number(os.Args[2], 1, usage)
+	args := perfcli.Args(usage, 2)
+	size := perfcli.Number(args[0], 0, usage)
+	count := perfcli.Number(args[1], 1, usage)
 	defer perfcli.Profile()()
 	time.AfterFunc(timeout, func() { perfcli.Die("timed out") })
 
-	serverPub, serverSec, err := zmq.NewCurveKeyPair()
-	if err != nil {
-		perfcli.Die("keypair: %v", err)
-	}
-	clientPub, clientSec, err := zmq.NewCurveKeyPair()
-	if err != nil {
-		perfcli.Die("keypair: %v", err)
-	}
+	keys := perfcli.NewCurveKeys()
 
 	recvCtx, sendCtx := zmq.NewContext(), zmq.NewContext()
-	pull, err := recvCtx.NewSocket(zmq.PULL, zmq.WithCurveServer(serverSec))
+	pull, err := recvCtx.NewSocket(zmq.PULL, keys.Server())
 	if err != nil {
 		perfcli.Die("socket: %v", err)
 	}
@@ -60,7 +49,7 @@ func main() {
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
-		push, err := sendCtx.NewSocket(zmq.PUSH, zmq.WithCurveClient(serverPub, clientPub, clientSec))
+		push, err := sendCtx.NewSocket(zmq.PUSH, keys.Client())
 		if err != nil {
 			perfcli.Die("socket: %v", err)
 		}

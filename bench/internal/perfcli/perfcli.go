@@ -10,6 +10,8 @@ import (
 	"runtime/trace"
 	"strconv"
 	"time"
+
+	"github.com/purezmq/zmq"
 )
 
 // Die prints a message to standard error and exits 1.
@@ -71,4 +73,40 @@ func Rate(n int64, d time.Duration) float64 {
 		d = time.Microsecond
 	}
 	return float64(n) / d.Seconds()
+}
+
+// Args returns the program's arguments if there are exactly n of them,
+// else prints usage and exits, as libzmq's tools do.
+func Args(usage string, n int) []string {
+	if len(os.Args) != n+1 {
+		fmt.Printf("usage: %s\n", usage)
+		os.Exit(1)
+	}
+	return os.Args[1:]
+}
+
+// CurveKeys are fresh CURVE key pairs for a server and a client, as Z85.
+type CurveKeys struct {
+	ServerPublic, ServerSecret string
+	ClientPublic, ClientSecret string
+}
+
+// NewCurveKeys makes both pairs, or exits.
+func NewCurveKeys() CurveKeys {
+	var k CurveKeys
+	var err error
+	if k.ServerPublic, k.ServerSecret, err = zmq.NewCurveKeyPair(); err != nil {
+		Die("keypair: %v", err)
+	}
+	if k.ClientPublic, k.ClientSecret, err = zmq.NewCurveKeyPair(); err != nil {
+		Die("keypair: %v", err)
+	}
+	return k
+}
+
+// Server and Client are the options of each side.
+func (k CurveKeys) Server() zmq.Option { return zmq.WithCurveServer(k.ServerSecret) }
+
+func (k CurveKeys) Client() zmq.Option {
+	return zmq.WithCurveClient(k.ServerPublic, k.ClientPublic, k.ClientSecret)
 }
