@@ -46,7 +46,7 @@ int main (int argc, char *argv[])
     char client_public[41], client_secret[41];
     char endpoint[256];
     size_t len = sizeof endpoint;
-    int i, rc, one = 1;
+    int i, one = 1;
 
     if (argc != 3)
         perf_usage (USAGE);
@@ -86,11 +86,7 @@ int main (int argc, char *argv[])
     if (zmq_connect (s, endpoint) != 0)
         perf_die ("zmq_connect");
 
-    rc = pthread_create (&thread, NULL, echoer, NULL);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_create: %s\n", strerror (rc));
-        return 1;
-    }
+    thread = perf_spawn (echoer, NULL);
     if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
         perf_die ("zmq_msg_init_size");
     memset (zmq_msg_data (&msg), 0, (size_t) message_size);
@@ -109,11 +105,7 @@ int main (int argc, char *argv[])
     elapsed = perf_now_us () - start;
     zmq_msg_close (&msg);
 
-    rc = pthread_join (thread, NULL);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_join: %s\n", strerror (rc));
-        return 1;
-    }
+    perf_join (thread);
     if (zmq_close (s) != 0 || zmq_close (server) != 0)
         perf_die ("zmq_close");
     if (zmq_ctx_term (cctx) != 0 || zmq_ctx_term (sctx) != 0)

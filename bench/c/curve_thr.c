@@ -25,8 +25,6 @@ static char client_public[41], client_secret[41];
 static void *sender (void *arg)
 {
     void *ctx, *s;
-    zmq_msg_t msg;
-    int i;
 
     (void) arg;
     ctx = zmq_ctx_new ();
@@ -41,13 +39,7 @@ static void *sender (void *arg)
         perf_die ("zmq_setsockopt");
     if (zmq_connect (s, endpoint) != 0)
         perf_die ("zmq_connect");
-    /* As remote_thr: a fresh message each time. */
-    for (i = 0; i < message_count; i++) {
-        if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
-            perf_die ("zmq_msg_init_size");
-        if (zmq_msg_send (&msg, s, 0) < 0)
-            perf_die ("zmq_msg_send");
-    }
+    perf_send_fresh (s, message_size, message_count);
     if (zmq_close (s) != 0)
         perf_die ("zmq_close");
     /* Linger is infinite: this waits until everything is on its way. */
@@ -64,7 +56,7 @@ int main (int argc, char *argv[])
     unsigned long start, elapsed;
     char server_secret[41];
     size_t len = sizeof endpoint;
-    int i, rc, one = 1;
+    int i, one = 1;
 
     if (argc != 3)
         perf_usage (USAGE);
@@ -92,11 +84,7 @@ int main (int argc, char *argv[])
     if (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &len) != 0)
         perf_die ("zmq_getsockopt");
 
-    rc = pthread_create (&thread, NULL, sender, NULL);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_create: %s\n", strerror (rc));
-        return 1;
-    }
+    thread = perf_spawn (sender, NULL);
     if (zmq_msg_init (&msg) != 0)
         perf_die ("zmq_msg_init");
 
@@ -109,11 +97,7 @@ int main (int argc, char *argv[])
     elapsed = perf_now_us () - start;
     zmq_msg_close (&msg);
 
-    rc = pthread_join (thread, NULL);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_join: %s\n", strerror (rc));
-        return 1;
-    }
+    perf_join (thread);
     if (zmq_close (s) != 0)
         perf_die ("zmq_close");
     if (zmq_ctx_term (ctx) != 0)

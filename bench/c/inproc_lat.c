@@ -43,7 +43,7 @@ int main (int argc, char *argv[])
     zmq_msg_t msg;
     pthread_t thread;
     unsigned long start, elapsed;
-    int i, rc;
+    int i;
 
     if (argc != 3)
         perf_usage (USAGE);
@@ -59,11 +59,7 @@ int main (int argc, char *argv[])
     if (zmq_bind (s, ENDPOINT) != 0)
         perf_die ("zmq_bind");
 
-    rc = pthread_create (&thread, NULL, echoer, ctx);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_create: %s\n", strerror (rc));
-        return 1;
-    }
+    thread = perf_spawn (echoer, ctx);
     if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
         perf_die ("zmq_msg_init_size");
     memset (zmq_msg_data (&msg), 0, (size_t) message_size);
@@ -80,11 +76,7 @@ int main (int argc, char *argv[])
     elapsed = perf_now_us () - start;
     zmq_msg_close (&msg);
 
-    rc = pthread_join (thread, NULL);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_join: %s\n", strerror (rc));
-        return 1;
-    }
+    perf_join (thread);
 
     perf_print_latency (roundtrip_count, elapsed);
 

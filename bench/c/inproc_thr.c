@@ -16,20 +16,13 @@ static int message_count;
 static void *sender (void *ctx)
 {
     void *s;
-    zmq_msg_t msg;
-    int i;
 
     s = zmq_socket (ctx, ZMQ_PUSH);
     if (!s)
         perf_die ("zmq_socket");
     if (zmq_connect (s, ENDPOINT) != 0)
         perf_die ("zmq_connect");
-    for (i = 0; i < message_count; i++) {
-        if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
-            perf_die ("zmq_msg_init_size");
-        if (zmq_msg_send (&msg, s, 0) < 0)
-            perf_die ("zmq_msg_send");
-    }
+    perf_send_fresh (s, message_size, message_count);
     if (zmq_close (s) != 0)
         perf_die ("zmq_close");
     return NULL;
@@ -41,7 +34,7 @@ int main (int argc, char *argv[])
     zmq_msg_t msg;
     pthread_t thread;
     unsigned long start, elapsed;
-    int i, rc;
+    int i;
 
     if (argc != 3)
         perf_usage (USAGE);
@@ -58,11 +51,7 @@ int main (int argc, char *argv[])
     if (zmq_bind (s, ENDPOINT) != 0)
         perf_die ("zmq_bind");
 
-    rc = pthread_create (&thread, NULL, sender, ctx);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_create: %s\n", strerror (rc));
-        return 1;
-    }
+    thread = perf_spawn (sender, ctx);
     if (zmq_msg_init (&msg) != 0)
         perf_die ("zmq_msg_init");
 
@@ -77,11 +66,7 @@ int main (int argc, char *argv[])
     elapsed = perf_now_us () - start;
     zmq_msg_close (&msg);
 
-    rc = pthread_join (thread, NULL);
-    if (rc != 0) {
-        fprintf (stderr, "error in pthread_join: %s\n", strerror (rc));
-        return 1;
-    }
+    perf_join (thread);
     if (zmq_close (s) != 0)
         perf_die ("zmq_close");
     if (zmq_ctx_term (ctx) != 0)

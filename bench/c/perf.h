@@ -9,8 +9,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <zmq.h>
 
@@ -97,6 +99,46 @@ static inline void perf_recv_sized (void *s, zmq_msg_t *msg, size_t size)
     if (zmq_msg_size (msg) != size) {
         fprintf (stderr, "message of incorrect size received\n");
         exit (1);
+    }
+}
+
+
+/* Starts fn(arg) on a thread of its own, or exits. */
+static inline pthread_t perf_spawn (void *(*fn) (void *), void *arg)
+{
+    pthread_t thread;
+    int rc = pthread_create (&thread, NULL, fn, arg);
+
+    if (rc != 0) {
+        fprintf (stderr, "error in pthread_create: %s\n", strerror (rc));
+        exit (1);
+    }
+    return thread;
+}
+
+/* Waits for a thread from perf_spawn, or exits. */
+static inline void perf_join (pthread_t thread)
+{
+    int rc = pthread_join (thread, NULL);
+
+    if (rc != 0) {
+        fprintf (stderr, "error in pthread_join: %s\n", strerror (rc));
+        exit (1);
+    }
+}
+
+/* Sends count messages of size bytes, a fresh one each time, as libzmq's
+ * remote_thr does. */
+static inline void perf_send_fresh (void *s, int size, int count)
+{
+    zmq_msg_t msg;
+    int i;
+
+    for (i = 0; i < count; i++) {
+        if (zmq_msg_init_size (&msg, (size_t) size) != 0)
+            perf_die ("zmq_msg_init_size");
+        if (zmq_msg_send (&msg, s, 0) < 0)
+            perf_die ("zmq_msg_send");
     }
 }
 

@@ -10,9 +10,8 @@
 int main (int argc, char *argv[])
 {
     const char *connect_to;
-    int message_size, message_count, i;
+    int message_size, message_count;
     void *ctx, *s;
-    zmq_msg_t msg;
 
     if (argc != 4)
         perf_usage (USAGE);
@@ -29,15 +28,10 @@ int main (int argc, char *argv[])
     if (zmq_connect (s, connect_to) != 0)
         perf_die ("zmq_connect");
 
-    for (i = 0; i < message_count; i++) {
-        /* A fresh message each time, contents left as allocated, is what
-           libzmq's remote_thr sends; filling it would add a memset per
-           message that the figures it publishes do not include. */
-        if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
-            perf_die ("zmq_msg_init_size");
-        if (zmq_msg_send (&msg, s, 0) < 0)
-            perf_die ("zmq_msg_send");
-    }
+    /* A fresh message each time, contents left as allocated, is what
+       libzmq's remote_thr sends; filling it would add a memset per message
+       that the figures it publishes do not include. */
+    perf_send_fresh (s, message_size, message_count);
 
     /* libzmq 4.3 on the receiving side can drop the messages it holds back
        at its receive high-water mark if the peer disconnects meanwhile
