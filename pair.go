@@ -3,13 +3,13 @@ package zmq
 import "github.com/purezmq/zmq/internal/pipe"
 
 // pair is PAIR (RFC 31): one peer at a time; a second is refused, as in
-// libzmq. What a peer sent before it went away is still delivered: its pipe
-// is read dry before it is let go.
+// libzmq. It receives through the fair queue, which reads a departed
+// peer's pipe dry before letting it go, so nothing sent before the peer
+// left is lost.
 type pair struct {
 	noReconnect
+	fairQueued
 	peer *pipe.Pipe
-	// leaving is a former peer's pipe with messages still to read.
-	leaving *pipe.Pipe
 }
 
 func (p *pair) attach(x *pipe.Pipe) bool {
@@ -17,13 +17,13 @@ func (p *pair) attach(x *pipe.Pipe) bool {
 		return false
 	}
 	p.peer = x
+	p.fq.Add(x)
 	return true
 }
 
 func (p *pair) detach(x *pipe.Pipe) {
 	if p.peer == x {
 		p.peer = nil
-		p.leaving = x
 	}
 }
 
@@ -32,24 +32,4 @@ func (p *pair) send(m *pipe.Msg) error {
 		return errWouldBlock
 	}
 	return nil
-}
-
-func (p *pair) recv() (pipe.Msg, error) {
-	if p.leaving != nil {
-		m, ok, closed := p.leaving.In.Pop()
-		if ok {
-			return m, nil
-		}
-		if closed {
-			p.leaving = nil
-		}
-	}
-	if p.peer == nil {
-		return pipe.Msg{}, errWouldBlock
-	}
-	m, ok, _ := p.peer.In.Pop()
-	if !ok {
-		return pipe.Msg{}, errWouldBlock
-	}
-	return m, nil
 }
