@@ -9,7 +9,6 @@ import (
 
 	"github.com/purezmq/zmq/internal/engine"
 	"github.com/purezmq/zmq/internal/pipe"
-	"github.com/purezmq/zmq/internal/zmtp"
 )
 
 // stream is STREAM (libzmq's ZMQ_STREAM): it talks to raw TCP (or ipc)
@@ -233,7 +232,7 @@ func (s *Socket) connectRaw(d *dialer, conn net.Conn) bool {
 // runRaw runs the raw engine on conn, after telling the application of the
 // connection.
 func (s *Socket) runRaw(conn net.Conn, p *pipe.Pipe) error {
-	p.SetPeer(pipe.Peer{Meta: rawMetadata(conn)})
+	p.SetPeer(engine.RawPeer(conn))
 	s.rawNotice(p)
 	return engine.RunRaw(conn, p, s.engineConfig())
 }
@@ -246,14 +245,4 @@ func (s *Socket) rawNotice(p *pipe.Pipe) {
 		return
 	}
 	p.In.PushForce(pipe.Msg{Frames: [][]byte{{}}, Meta: p.Peer().Meta})
-}
-
-// rawMetadata is what a raw connection's messages tell of it: the peer's
-// address over tcp, as libzmq's raw engine does.
-func rawMetadata(conn net.Conn) *zmtp.Metadata {
-	addr, ok := conn.RemoteAddr().(*net.TCPAddr)
-	if !ok {
-		return nil
-	}
-	return &zmtp.Metadata{{Name: "Peer-Address", Value: addr.IP.String()}}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 
 	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/zmtp"
 )
 
 const (
@@ -149,4 +150,14 @@ func (r *rawConn) writeLoop(readerDone <-chan error) error {
 			return errReaderDone
 		}
 	}
+}
+
+// RawPeer is what a raw connection's messages tell of it: the peer's
+// address over tcp, as libzmq's raw engine does.
+func RawPeer(conn net.Conn) pipe.Peer {
+	addr := peerIP(conn)
+	if addr == "" {
+		return pipe.Peer{}
+	}
+	return pipe.Peer{Meta: &zmtp.Metadata{{Name: "Peer-Address", Value: addr}}}
 }
