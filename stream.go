@@ -156,7 +156,7 @@ func (st *stream) close(sp *streamPeer) {
 	}
 	sp.p.Out.PushForce(pipe.Msg{Frames: [][]byte{{}}})
 	st.forget(sp)
-	sp.p.In.Discard()
+	sp.p.In.DiscardTaken()
 }
 
 func (st *stream) recv() (pipe.Msg, error) {

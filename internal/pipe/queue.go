@@ -5,6 +5,7 @@ package pipe
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -53,17 +54,23 @@ func (w Wake) Signal() {
 // only then does the other side pay for a wake-up: a busy consumer is never
 // signalled, which is what lets a writer drain thousands of messages per
 // wake-up.
+//
+// The consumer takes everything queued at once, by swapping chunk chains
+// under the lock, and then reads what it took with no lock at all: each
+// side holds the lock for a few pointer moves, however many messages pass,
+// so the two goroutines seldom contend for it (a contended sync.Mutex parks
+// the loser, and that wake-up cost more than the copying it protected).
 type Queue struct {
 	mu sync.Mutex
 	// The messages live in a chain of fixed-size chunks, so a queue with
 	// no HWM grows without ever copying what it holds (a doubling ring
 	// copied everything, under GC write barriers), and an idle one holds
 	// one chunk.
-	head, tail       *chunk
-	headPos, tailPos int
-	spares           *chunk // used chunks kept for reuse, at most maxSpares
-	nSpares          int
-	count            int
+	head, tail *chunk
+	tailPos    int
+	spares     *chunk // used chunks kept for reuse, at most maxSpares
+	nSpares    int
+	count      int
 	// hwm bounds count; 0 means no bound, as in libzmq.
 	hwm int
 
@@ -73,9 +80,23 @@ type Queue struct {
 	readerWake  Wake
 	writerWake  Wake
 
-	// cache and cachePos belong to the consumer alone (see Pop).
-	cache    []Msg
-	cachePos int
+	// taken is the chain the consumer took: only the consumer touches
+	// it, with no lock (see Pop).
+	taken takenChain
+	// takenLen mirrors taken.count for Len from other goroutines; it is
+	// refreshed when the consumer takes and when it runs dry, so between
+	// those it may run high, never low.
+	takenLen atomic.Int64
+}
+
+// takenChain is messages the consumer has taken from the queue and not yet
+// returned: from pos in first to the end of the chain, count of them.
+type takenChain struct {
+	first *chunk
+	pos   int
+	count int
+	// done is chunks read to the end, zeroed, to go back at the next take.
+	done *chunk
 }
 
 // NewQueue returns a queue holding at most hwm messages (0: unbounded) that
@@ -182,68 +203,100 @@ func (q *Queue) Writable() bool {
 // Pop removes the oldest message. ok is false when the queue is empty; then
 // the consumer is armed, and closed tells whether no message will ever come.
 //
-// Pop takes messages from the shared ring a batch at a time into a cache
-// only the consumer touches, so most calls take no lock. The cache is not
-// counted against the HWM: like libzmq's prefetching reader, a queue may
-// hold up to twice its HWM while its consumer is busy.
+// When what it took last time is used up, Pop takes every message queued in
+// one move under the lock; the rest of the time it takes no lock. What the
+// consumer has taken is not counted against the HWM: like libzmq's
+// prefetching reader, a queue may hold up to twice its HWM while its
+// consumer is busy.
 func (q *Queue) Pop() (m Msg, ok, closed bool) {
-	if q.cachePos < len(q.cache) {
-		m = q.cache[q.cachePos]
-		q.cache[q.cachePos] = Msg{}
-		q.cachePos++
-		return m, true, false
+	if q.taken.count == 0 {
+		if closed = q.takeAll(); q.taken.count == 0 {
+			return Msg{}, false, closed
+		}
 	}
-	q.mu.Lock()
-	if q.count == 0 {
-		q.readerArmed = !q.writeClosed
-		closed = q.writeClosed
-		q.mu.Unlock()
-		return Msg{}, false, closed
-	}
-	q.cache, q.cachePos = q.cache[:0], 0
-	for n := 0; q.count > 0 && n < popBatch; n++ {
-		q.cache = append(q.cache, q.take())
-	}
-	wake := q.takeWriterWake()
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
-	m = q.cache[0]
-	q.cache[0] = Msg{}
-	q.cachePos = 1
-	return m, true, false
+	return q.taken.next(&q.takenLen), true, false
 }
-
-// popBatch bounds how many messages one locked Pop moves to the cache.
-const popBatch = 256
 
 // PopBatch appends up to max queued messages to dst. When it returns none,
 // the consumer is armed, and closed tells whether none will ever come.
 func (q *Queue) PopBatch(dst []Msg, max int) (out []Msg, closed bool) {
+	if q.taken.count == 0 {
+		if closed = q.takeAll(); q.taken.count == 0 {
+			return dst, closed
+		}
+	}
+	for n := 0; n < max && q.taken.count > 0; n++ {
+		dst = append(dst, q.taken.next(&q.takenLen))
+	}
+	return dst, false
+}
+
+// takeAll moves every queued message to the consumer's chain, handing the
+// producer an empty chunk, or arms the consumer if there is none. It
+// reports whether the queue is closed and empty.
+func (q *Queue) takeAll() (closed bool) {
 	q.mu.Lock()
+	q.recycle(q.taken.done)
+	q.taken.done = nil
 	if q.count == 0 {
 		q.readerArmed = !q.writeClosed
 		closed = q.writeClosed
 		q.mu.Unlock()
-		return dst, closed
+		return closed
 	}
-	for n := 0; q.count > 0 && n < max; n++ {
-		dst = append(dst, q.take())
-	}
+	q.taken.first, q.taken.pos, q.taken.count = q.head, 0, q.count
+	q.takenLen.Store(int64(q.count))
+	c := q.freshChunk()
+	q.head, q.tail, q.tailPos, q.count = c, c, 0, 0
 	wake := q.takeWriterWake()
 	q.mu.Unlock()
 	if wake != nil {
 		wake.Signal()
 	}
-	return dst, false
+	return false
 }
 
-// Len is the number of queued messages.
+// next returns the consumer's next message, zeroing its slot so the queue
+// keeps no reference to it.
+func (t *takenChain) next(mirror *atomic.Int64) Msg {
+	c := t.first
+	m := c.msgs[t.pos]
+	c.msgs[t.pos] = Msg{}
+	t.pos++
+	t.count--
+	switch {
+	case t.count == 0:
+		mirror.Store(0)
+		t.retire(c)
+		t.first, t.pos = nil, 0
+	case t.pos == chunkSize:
+		t.first, t.pos = c.next, 0
+		t.retire(c)
+	}
+	return m
+}
+
+func (t *takenChain) retire(c *chunk) {
+	c.next, t.done = t.done, c
+}
+
+// discard drops everything taken and returns how many messages that was.
+func (t *takenChain) discard(mirror *atomic.Int64) int {
+	n := t.count
+	for t.count > 0 {
+		t.next(mirror)
+	}
+	return n
+}
+
+// Len is the number of queued messages, counting those the consumer has
+// taken but not yet popped. From any goroutine but the consumer's it may
+// run high for a moment, never low: 0 means the consumer has nothing left.
 func (q *Queue) Len() int {
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.count
+	n := q.count
+	q.mu.Unlock()
+	return n + int(q.takenLen.Load())
 }
 
 // CloseWrite ends the stream: queued messages can still be popped, then the
@@ -260,19 +313,30 @@ func (q *Queue) CloseWrite() {
 	}
 }
 
-// Discard drops every queued message and reports how many there were.
+// Discard drops every queued message and reports how many there were. It
+// may be called from any goroutine; what the consumer has already taken is
+// left to it (see DiscardTaken).
 func (q *Queue) Discard() int {
 	q.mu.Lock()
 	n := q.count
-	for q.count > 0 {
-		q.take()
+	for c := q.head; c != nil; c = c.next {
+		clear(c.msgs[:])
 	}
+	q.recycle(q.head.next)
+	q.head.next = nil
+	q.tail, q.tailPos, q.count = q.head, 0, 0
 	wake := q.takeWriterWake()
 	q.mu.Unlock()
 	if wake != nil {
 		wake.Signal()
 	}
 	return n
+}
+
+// DiscardTaken drops every message, those the consumer has taken included;
+// only the consumer may call it.
+func (q *Queue) DiscardTaken() int {
+	return q.taken.discard(&q.takenLen) + q.Discard()
 }
 
 // SetHWM changes the bound; messages already queued stay.
@@ -288,13 +352,7 @@ func (q *Queue) SetHWM(hwm int) {
 
 func (q *Queue) put(m Msg) {
 	if q.tailPos == chunkSize {
-		c := q.spares
-		if c != nil {
-			q.spares, c.next = c.next, nil
-			q.nSpares--
-		} else {
-			c = new(chunk)
-		}
+		c := q.freshChunk()
 		q.tail.next, q.tail, q.tailPos = c, c, 0
 	}
 	q.tail.msgs[q.tailPos] = m
@@ -302,27 +360,29 @@ func (q *Queue) put(m Msg) {
 	q.count++
 }
 
-func (q *Queue) take() Msg {
-	m := q.head.msgs[q.headPos]
-	q.head.msgs[q.headPos] = Msg{}
-	q.headPos++
-	q.count--
-	switch {
-	case q.count == 0:
-		// Empty: start over at the front of the chunk in hand.
-		q.headPos, q.tailPos = 0, 0
-		q.head.next = nil
-		q.tail = q.head
-	case q.headPos == chunkSize:
-		used := q.head
-		q.head, q.headPos = used.next, 0
-		used.next = nil
-		if q.nSpares < maxSpares {
-			used.next, q.spares = q.spares, used
-			q.nSpares++
-		}
+// freshChunk returns an empty chunk, a spare if there is one.
+func (q *Queue) freshChunk() *chunk {
+	c := q.spares
+	if c == nil {
+		return new(chunk)
 	}
-	return m
+	q.spares, c.next = c.next, nil
+	q.nSpares--
+	return c
+}
+
+// recycle keeps the zeroed chunks of chain as spares, up to maxSpares.
+func (q *Queue) recycle(chain *chunk) {
+	for c := chain; c != nil; {
+		next := c.next
+		if q.nSpares < maxSpares {
+			c.next, q.spares = q.spares, c
+			q.nSpares++
+		} else {
+			c.next = nil
+		}
+		c = next
+	}
 }
 
 func (q *Queue) takeReaderWake() Wake {

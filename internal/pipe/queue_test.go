@@ -115,3 +115,78 @@ func TestPairJoinsQueues(t *testing.T) {
 		t.Fatalf("a->b holds %d, want a's SNDHWM + b's RCVHWM = 9", pushed)
 	}
 }
+
+// The consumer takes whole chains and reads them without the lock; these
+// check what other goroutines see of what it took.
+func TestQueueTakenMessages(t *testing.T) {
+	tests := []struct {
+		name      string
+		queued    int
+		popped    int
+		discard   func(q *Queue) int
+		wantGone  int
+		wantAfter int // Len after the discard
+	}{
+		{"Discard leaves what the consumer took", 300, 1, (*Queue).Discard, 0, 299},
+		{"DiscardTaken drops it too", 300, 1, (*Queue).DiscardTaken, 299, 0},
+		{"Discard drops what came after the take", 10, 1, nil, 0, 9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := NewQueue(0, NewWake(), NewWake())
+			for i := 0; i < tt.queued; i++ {
+				q.Push(msg("x"))
+			}
+			for i := 0; i < tt.popped; i++ {
+				if _, ok, _ := q.Pop(); !ok {
+					t.Fatal("pop found nothing")
+				}
+			}
+			if got := q.Len(); got < tt.queued-tt.popped {
+				t.Fatalf("Len %d after taking, want at least %d", got, tt.queued-tt.popped)
+			}
+			if tt.discard == nil {
+				q.Push(msg("late"))
+				if n := q.Discard(); n != 1 {
+					t.Fatalf("Discard dropped %d, want the 1 pushed after the take", n)
+				}
+				return
+			}
+			if n := tt.discard(q); n != tt.wantGone {
+				t.Fatalf("dropped %d, want %d", n, tt.wantGone)
+			}
+			left := 0
+			for {
+				if _, ok, _ := q.Pop(); !ok {
+					break
+				}
+				left++
+			}
+			if left != tt.wantAfter {
+				t.Fatalf("%d left to pop, want %d", left, tt.wantAfter)
+			}
+			if q.Len() != 0 {
+				t.Fatalf("Len %d once drained", q.Len())
+			}
+		})
+	}
+}
+
+// Chunks the consumer finishes go back to the producer: a steady stream
+// through a queue allocates nothing once warm.
+func TestQueueRecyclesChunks(t *testing.T) {
+	q := NewQueue(0, NewWake(), NewWake())
+	m := msg("x")
+	cycle := func() {
+		for i := 0; i < 3*chunkSize; i++ {
+			q.Push(m)
+		}
+		for i := 0; i < 3*chunkSize; i++ {
+			q.Pop()
+		}
+	}
+	cycle()
+	if allocs := testing.AllocsPerRun(20, cycle); allocs != 0 {
+		t.Fatalf("%v allocations per cycle once warm", allocs)
+	}
+}
