@@ -254,7 +254,7 @@ func (r *router) detach(p *pipe.Pipe) {
 			break
 		}
 	}
-	if p.In.Len() == 0 {
+	if p.In.Empty() {
 		r.drop(rp)
 	}
 	if freed {

@@ -49,54 +49,72 @@ func (w Wake) Signal() {
 	}
 }
 
-// Queue is a bounded FIFO with one producer and one consumer goroutine at a
-// time. A side that finds it empty (consumer) or full (producer) arms it, and
-// only then does the other side pay for a wake-up: a busy consumer is never
-// signalled, which is what lets a writer drain thousands of messages per
-// wake-up.
+// Queue is a bounded FIFO between one producer and one consumer goroutine,
+// in the manner of libzmq's ypipe: the producer writes messages into a chain
+// of chunks and publishes how many it has written with one atomic store; the
+// consumer reads up to the count it last loaded and loads it again only when
+// it catches up. Neither side takes a lock on the way, so the two goroutines
+// share no mutex whose cache line would bounce between them on every
+// message.
 //
-// The consumer takes everything queued at once, by swapping chunk chains
-// under the lock, and then reads what it took with no lock at all: each
-// side holds the lock for a few pointer moves, however many messages pass,
-// so the two goroutines seldom contend for it (a contended sync.Mutex parks
-// the loser, and that wake-up cost more than the copying it protected).
+// A side that finds the queue empty (consumer) or full (producer) arms it,
+// and only then does the other side pay for a wake-up: a busy consumer is
+// never signalled, which is what lets a writer drain thousands of messages
+// per wake-up.
+//
+// Push, PushForce, PushBatch, Writable, CloseWrite and SetHWM are the
+// producer's and may be called from several goroutines (they serialise on
+// a lock no consumer takes); Pop, PopBatch and DiscardTaken are the
+// consumer's, one goroutine at a time. Len, Discard and the wake setters may
+// be called from anywhere.
 type Queue struct {
-	mu sync.Mutex
-	// The messages live in a chain of fixed-size chunks, so a queue with
-	// no HWM grows without ever copying what it holds (a doubling ring
-	// copied everything, under GC write barriers), and an idle one holds
-	// one chunk.
-	head, tail *chunk
-	tailPos    int
-	spares     *chunk // used chunks kept for reuse, at most maxSpares
+	// The producer's side, and what it reads on every push. Fields are
+	// grouped by who writes them, each group on cache lines of its own, so
+	// that no line moves between the two cores on every message but the
+	// ones that must.
+	pmu     sync.Mutex
+	tail    *chunk
+	tailPos int
+	written int64
+	// takenSeen is taken() as the producer last loaded it: it looks
+	// again only when the queue seems full.
+	takenSeen int64
+	// published is how many messages were ever made visible to the
+	// consumer.
+	published   atomic.Int64
+	hwm         atomic.Int64 // 0 means no bound, as in libzmq
+	closed      atomic.Bool
+	readerArmed atomic.Bool
+	_           [64]byte
+
+	// The consumer's side, which only the consumer touches.
+	head    *chunk
+	headPos int
+	read    int64 // messages ever popped
+	avail   int64 // published, as the consumer last loaded it
+	_       [64]byte
+
+	// What the consumer tells the producer, and other goroutines.
+	// consumed is how many messages the consumer has taken in: those no
+	// longer count against the HWM. Like libzmq's prefetching reader, a
+	// queue may hold up to twice its HWM while its consumer is busy.
+	consumed atomic.Int64
+	// drained is read, stored when the consumer runs dry, so Len from
+	// another goroutine may run high for a moment, never low.
+	drained atomic.Int64
+	// discardTo asks the consumer to drop every message before it (see
+	// Discard).
+	discardTo   atomic.Int64
+	writerArmed atomic.Bool
+	_           [64]byte
+
+	// wmu guards the wakes, which an inproc queue gets when its far
+	// socket binds, and the spare chunks.
+	wmu        sync.Mutex
+	readerWake Wake
+	writerWake Wake
+	spares     *chunk // drained chunks kept for reuse, at most maxSpares
 	nSpares    int
-	count      int
-	// hwm bounds count; 0 means no bound, as in libzmq.
-	hwm int
-
-	writeClosed bool
-	readerArmed bool
-	writerArmed bool
-	readerWake  Wake
-	writerWake  Wake
-
-	// taken is the chain the consumer took: only the consumer touches
-	// it, with no lock (see Pop).
-	taken takenChain
-	// takenLen mirrors taken.count for Len from other goroutines; it is
-	// refreshed when the consumer takes and when it runs dry, so between
-	// those it may run high, never low.
-	takenLen atomic.Int64
-}
-
-// takenChain is messages the consumer has taken from the queue and not yet
-// returned: from pos in first to the end of the chain, count of them.
-type takenChain struct {
-	first *chunk
-	pos   int
-	count int
-	// done is chunks read to the end, zeroed, to go back at the next take.
-	done *chunk
 }
 
 // NewQueue returns a queue holding at most hwm messages (0: unbounded) that
@@ -104,39 +122,27 @@ type takenChain struct {
 // writerWake when room frees up for an armed writer.
 func NewQueue(hwm int, readerWake, writerWake Wake) *Queue {
 	c := new(chunk)
-	return &Queue{head: c, tail: c, hwm: hwm, readerWake: readerWake, writerWake: writerWake}
-}
-
-// chunkSize is how many messages one chunk of a queue holds; maxSpares how
-// many drained chunks a queue keeps for reuse, enough for a default HWM's
-// worth in flight without garbage.
-const (
-	chunkSize = 128
-	maxSpares = 16
-)
-
-type chunk struct {
-	msgs [chunkSize]Msg
-	next *chunk
+	q := &Queue{head: c, tail: c, readerWake: readerWake, writerWake: writerWake}
+	q.hwm.Store(int64(hwm))
+	return q
 }
 
 // SetReaderWake sets the consumer's wake-up, for an inproc queue whose
 // consumer binds after the producer connected.
 func (q *Queue) SetReaderWake(w Wake) {
-	q.mu.Lock()
+	q.wmu.Lock()
 	q.readerWake = w
-	armed := q.count > 0
-	q.mu.Unlock()
-	if armed {
+	q.wmu.Unlock()
+	if q.published.Load() > q.drained.Load() || q.closed.Load() {
 		w.Signal()
 	}
 }
 
 // SetWriterWake sets the producer's wake-up (see SetReaderWake).
 func (q *Queue) SetWriterWake(w Wake) {
-	q.mu.Lock()
+	q.wmu.Lock()
 	q.writerWake = w
-	q.mu.Unlock()
+	q.wmu.Unlock()
 	w.Signal()
 }
 
@@ -149,260 +155,217 @@ func (q *Queue) Push(m Msg) bool { return q.push(m, false) }
 func (q *Queue) PushForce(m Msg) bool { return q.push(m, true) }
 
 func (q *Queue) push(m Msg, force bool) bool {
-	q.mu.Lock()
-	if q.writeClosed || (!force && q.hwm > 0 && q.count >= q.hwm) {
-		q.writerArmed = !q.writeClosed
-		q.mu.Unlock()
+	q.pmu.Lock()
+	if q.closed.Load() || (!force && !q.room()) {
+		q.pmu.Unlock()
 		return false
 	}
 	q.put(m)
-	wake := q.takeReaderWake()
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
+	q.publish()
+	q.pmu.Unlock()
 	return true
 }
 
 // PushBatch appends as many of msgs as fit and returns how many it took; if
 // not all fit, the producer is armed.
 func (q *Queue) PushBatch(msgs []Msg) int {
-	q.mu.Lock()
+	q.pmu.Lock()
 	n := 0
 	for _, m := range msgs {
-		if q.writeClosed || (q.hwm > 0 && q.count >= q.hwm) {
-			q.writerArmed = !q.writeClosed
+		if q.closed.Load() || !q.room() {
 			break
 		}
 		q.put(m)
 		n++
 	}
-	var wake Wake
 	if n > 0 {
-		wake = q.takeReaderWake()
+		q.publish()
 	}
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
+	q.pmu.Unlock()
 	return n
 }
 
 // Writable reports whether a Push would succeed now, arming the producer if
 // it would not.
 func (q *Queue) Writable() bool {
-	q.mu.Lock()
-	ok := !q.writeClosed && (q.hwm <= 0 || q.count < q.hwm)
-	if !ok && !q.writeClosed {
-		q.writerArmed = true
-	}
-	q.mu.Unlock()
+	q.pmu.Lock()
+	ok := !q.closed.Load() && q.room()
+	q.pmu.Unlock()
 	return ok
+}
+
+// room reports whether one more message fits under the HWM, arming the
+// producer if not; pmu is held.
+func (q *Queue) room() bool {
+	hwm := q.hwm.Load()
+	if hwm <= 0 || q.written-q.takenSeen < hwm {
+		return true
+	}
+	if q.takenSeen = q.taken(); q.written-q.takenSeen < hwm {
+		return true
+	}
+	// Arm, then look again: a consumer that took messages between the
+	// two loads either sees the arming or is seen here (both sides store
+	// before they load, and Go's atomics are sequentially consistent).
+	q.writerArmed.Store(true)
+	if q.takenSeen = q.taken(); q.written-q.takenSeen < hwm {
+		q.writerArmed.Store(false)
+		return true
+	}
+	return false
+}
+
+// taken is how many messages no longer count against the HWM.
+func (q *Queue) taken() int64 { return max(q.consumed.Load(), q.discardTo.Load()) }
+
+// publish makes what was put visible and wakes an armed consumer; pmu is
+// held.
+func (q *Queue) publish() {
+	q.published.Store(q.written)
+	if q.readerArmed.Load() && q.readerArmed.CompareAndSwap(true, false) {
+		q.signal(&q.readerWake)
+	}
+}
+
+func (q *Queue) signal(w *Wake) {
+	q.wmu.Lock()
+	wake := *w
+	q.wmu.Unlock()
+	if wake != nil {
+		wake.Signal()
+	}
 }
 
 // Pop removes the oldest message. ok is false when the queue is empty; then
 // the consumer is armed, and closed tells whether no message will ever come.
-//
-// When what it took last time is used up, Pop takes every message queued in
-// one move under the lock; the rest of the time it takes no lock. What the
-// consumer has taken is not counted against the HWM: like libzmq's
-// prefetching reader, a queue may hold up to twice its HWM while its
-// consumer is busy.
 func (q *Queue) Pop() (m Msg, ok, closed bool) {
-	if q.taken.count == 0 {
-		if closed = q.takeAll(); q.taken.count == 0 {
+	if q.read == q.avail {
+		if closed = q.refill(); q.read == q.avail {
 			return Msg{}, false, closed
 		}
 	}
-	return q.taken.next(&q.takenLen), true, false
+	return q.next(), true, false
 }
 
 // PopBatch appends up to max queued messages to dst. When it returns none,
 // the consumer is armed, and closed tells whether none will ever come.
 func (q *Queue) PopBatch(dst []Msg, max int) (out []Msg, closed bool) {
-	if q.taken.count == 0 {
-		if closed = q.takeAll(); q.taken.count == 0 {
+	if q.read == q.avail {
+		if closed = q.refill(); q.read == q.avail {
 			return dst, closed
 		}
 	}
-	for n := 0; n < max && q.taken.count > 0; n++ {
-		dst = append(dst, q.taken.next(&q.takenLen))
+	for n := 0; n < max && q.read < q.avail; n++ {
+		dst = append(dst, q.next())
 	}
 	return dst, false
 }
 
-// takeAll moves every queued message to the consumer's chain, handing the
-// producer an empty chunk, or arms the consumer if there is none. It
-// reports whether the queue is closed and empty.
-func (q *Queue) takeAll() (closed bool) {
-	q.mu.Lock()
-	q.recycle(q.taken.done)
-	q.taken.done = nil
-	if q.count == 0 {
-		q.readerArmed = !q.writeClosed
-		closed = q.writeClosed
-		q.mu.Unlock()
-		return closed
+// refill loads what the producer has published since, dropping what a
+// Discard asked to drop. When there is nothing, it arms the consumer and
+// reports whether the queue is closed for good.
+func (q *Queue) refill() (closed bool) {
+	for {
+		q.avail = q.published.Load()
+		if q.read == q.avail {
+			// About to wait: release everything first, so a producer
+			// waiting for room is sure to be woken (see room).
+			q.release()
+			q.drained.Store(q.read)
+			q.readerArmed.Store(true)
+			if q.avail = q.published.Load(); q.read == q.avail {
+				return q.closed.Load() && q.published.Load() == q.read
+			}
+			q.readerArmed.Store(false)
+		}
+		for d := q.discardTo.Load(); q.read < min(d, q.avail); {
+			q.next()
+		}
+		q.release()
+		if q.read < q.avail {
+			return false
+		}
+		// A Discard took all of it: look again, arming this time.
 	}
-	q.taken.first, q.taken.pos, q.taken.count = q.head, 0, q.count
-	q.takenLen.Store(int64(q.count))
-	c := q.freshChunk()
-	q.head, q.tail, q.tailPos, q.count = c, c, 0, 0
-	wake := q.takeWriterWake()
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
-	return false
+}
+
+// release tells the producer that what the consumer loaded no longer counts
+// against the HWM, waking it if it waits for room. The producer reads
+// consumed only when the queue seems full, so the store seldom moves the
+// line to its core.
+func (q *Queue) release() {
+	q.consumed.Store(q.avail)
+	q.wakeWriter()
 }
 
 // next returns the consumer's next message, zeroing its slot so the queue
 // keeps no reference to it.
-func (t *takenChain) next(mirror *atomic.Int64) Msg {
-	c := t.first
-	m := c.msgs[t.pos]
-	c.msgs[t.pos] = Msg{}
-	t.pos++
-	t.count--
-	switch {
-	case t.count == 0:
-		mirror.Store(0)
-		t.retire(c)
-		t.first, t.pos = nil, 0
-	case t.pos == chunkSize:
-		t.first, t.pos = c.next, 0
-		t.retire(c)
+func (q *Queue) next() Msg {
+	if q.headPos == chunkSize {
+		used := q.head
+		q.head, q.headPos = used.next, 0
+		q.spare(used)
 	}
+	s := &q.head.slots[q.headPos]
+	m := s.msg
+	s.msg = Msg{}
+	q.headPos++
+	q.read++
 	return m
 }
 
-func (t *takenChain) retire(c *chunk) {
-	c.next, t.done = t.done, c
-}
-
-// discard drops everything taken and returns how many messages that was.
-func (t *takenChain) discard(mirror *atomic.Int64) int {
-	n := t.count
-	for t.count > 0 {
-		t.next(mirror)
-	}
-	return n
-}
-
-// Len is the number of queued messages, counting those the consumer has
-// taken but not yet popped. From any goroutine but the consumer's it may
-// run high for a moment, never low: 0 means the consumer has nothing left.
+// Len is the number of queued messages. It may run high for a moment (until
+// the consumer next looks for more), never low: 0 means the consumer has
+// nothing left.
 func (q *Queue) Len() int {
-	q.mu.Lock()
-	n := q.count
-	q.mu.Unlock()
-	return n + int(q.takenLen.Load())
+	n := q.published.Load() - max(q.drained.Load(), q.discardTo.Load())
+	return int(max(n, 0))
 }
 
 // CloseWrite ends the stream: queued messages can still be popped, then the
 // consumer sees closed. The consumer is woken so it notices.
 func (q *Queue) CloseWrite() {
-	q.mu.Lock()
-	q.writeClosed = true
-	q.writerArmed = false
-	q.readerArmed = false
-	wake := q.readerWake
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
+	q.pmu.Lock()
+	q.closed.Store(true)
+	q.pmu.Unlock()
+	q.writerArmed.Store(false)
+	q.readerArmed.Store(false)
+	q.signal(&q.readerWake)
 }
 
-// Discard drops every queued message and reports how many there were. It
-// may be called from any goroutine; what the consumer has already taken is
-// left to it (see DiscardTaken).
-func (q *Queue) Discard() int {
-	q.mu.Lock()
-	n := q.count
-	for c := q.head; c != nil; c = c.next {
-		clear(c.msgs[:])
-	}
-	q.recycle(q.head.next)
-	q.head.next = nil
-	q.tail, q.tailPos, q.count = q.head, 0, 0
-	wake := q.takeWriterWake()
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
-	return n
+// Discard drops every queued message the consumer has not yet taken in. It
+// may be called from any goroutine: the consumer drops them the next time
+// it looks, and they stop counting against the HWM at once.
+func (q *Queue) Discard() {
+	q.pmu.Lock()
+	to := q.written
+	q.pmu.Unlock()
+	q.discardTo.Store(max(to, q.discardTo.Load()))
+	q.wakeWriter()
 }
 
-// DiscardTaken drops every message, those the consumer has taken included;
-// only the consumer may call it.
-func (q *Queue) DiscardTaken() int {
-	return q.taken.discard(&q.takenLen) + q.Discard()
+// DiscardTaken drops every message; only the consumer may call it.
+func (q *Queue) DiscardTaken() {
+	q.avail = q.published.Load()
+	for q.read < q.avail {
+		q.next()
+	}
+	q.drained.Store(q.read)
+	q.release()
 }
+
+// Empty reports whether nothing is queued, exactly; only the consumer may
+// call it.
+func (q *Queue) Empty() bool { return q.read == q.published.Load() }
 
 // SetHWM changes the bound; messages already queued stay.
 func (q *Queue) SetHWM(hwm int) {
-	q.mu.Lock()
-	q.hwm = hwm
-	wake := q.takeWriterWake()
-	q.mu.Unlock()
-	if wake != nil {
-		wake.Signal()
-	}
+	q.hwm.Store(int64(hwm))
+	q.wakeWriter()
 }
 
-func (q *Queue) put(m Msg) {
-	if q.tailPos == chunkSize {
-		c := q.freshChunk()
-		q.tail.next, q.tail, q.tailPos = c, c, 0
+func (q *Queue) wakeWriter() {
+	if q.writerArmed.Load() && q.writerArmed.CompareAndSwap(true, false) {
+		q.signal(&q.writerWake)
 	}
-	q.tail.msgs[q.tailPos] = m
-	q.tailPos++
-	q.count++
-}
-
-// freshChunk returns an empty chunk, a spare if there is one.
-func (q *Queue) freshChunk() *chunk {
-	c := q.spares
-	if c == nil {
-		return new(chunk)
-	}
-	q.spares, c.next = c.next, nil
-	q.nSpares--
-	return c
-}
-
-// recycle keeps the zeroed chunks of chain as spares, up to maxSpares.
-func (q *Queue) recycle(chain *chunk) {
-	for c := chain; c != nil; {
-		next := c.next
-		if q.nSpares < maxSpares {
-			c.next, q.spares = q.spares, c
-			q.nSpares++
-		} else {
-			c.next = nil
-		}
-		c = next
-	}
-}
-
-func (q *Queue) takeReaderWake() Wake {
-	if !q.readerArmed {
-		return nil
-	}
-	q.readerArmed = false
-	return q.readerWake
-}
-
-func (q *Queue) takeWriterWake() Wake {
-	if !q.writerArmed {
-		return nil
-	}
-	// Waking the producer at every pop of a full queue would cost a
-	// wake-up per message; waiting for half the room batches them, as
-	// libzmq's low-water mark does.
-	if q.hwm > 0 && q.count > q.hwm/2 {
-		return nil
-	}
-	q.writerArmed = false
-	return q.writerWake
 }

@@ -1,0 +1,67 @@
+package pipe
+
+import "unsafe"
+
+// chunkSize is how many messages one chunk of a queue holds; maxSpares how
+// many drained chunks a queue keeps for reuse, enough for a default HWM's
+// worth in flight without garbage.
+const (
+	chunkSize = 128
+	maxSpares = 16
+)
+
+// chunk is one link of a queue's chain. Queues are chains of chunks, so a
+// queue with no HWM grows without ever copying what it holds (a doubling
+// ring copied everything, under GC write barriers), and an idle one holds
+// one chunk.
+type chunk struct {
+	slots [chunkSize]slot
+	next  *chunk
+}
+
+// slot holds one message on a cache line of its own: with two to a line,
+// the producer writing one would fight the consumer reading and clearing
+// its neighbour, moving the line between their cores for every message.
+type slot struct {
+	msg Msg
+	_   [64 - unsafe.Sizeof(Msg{})%64]byte
+}
+
+// put writes m after the last message, linking a fresh chunk when the last
+// one is full; pmu is held. The consumer sees m once it is published.
+func (q *Queue) put(m Msg) {
+	if q.tailPos == chunkSize {
+		c := q.fresh()
+		q.tail.next, q.tail, q.tailPos = c, c, 0
+	}
+	q.tail.slots[q.tailPos].msg = m
+	q.tailPos++
+	q.written++
+}
+
+// fresh returns an empty chunk, a spare if there is one.
+func (q *Queue) fresh() *chunk {
+	q.wmu.Lock()
+	c := q.spares
+	if c != nil {
+		q.spares, c.next = c.next, nil
+		q.nSpares--
+	}
+	q.wmu.Unlock()
+	if c == nil {
+		c = new(chunk)
+	}
+	return c
+}
+
+// spare keeps a chunk the consumer has read to the end (every slot zeroed
+// as it was read) for the producer to reuse.
+func (q *Queue) spare(c *chunk) {
+	c.next = nil
+	q.wmu.Lock()
+	if q.nSpares < maxSpares {
+		c.next, q.spares = q.spares, c
+		q.nSpares++
+	}
+	q.wmu.Unlock()
+}
