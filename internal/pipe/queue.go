@@ -68,10 +68,12 @@ func (w Wake) Signal() {
 // consumer's, one goroutine at a time. Len, Discard and the wake setters may
 // be called from anywhere.
 type Queue struct {
-	// The producer's side, and what it reads on every push. Fields are
-	// grouped by who writes them, each group on cache lines of its own, so
-	// that no line moves between the two cores on every message but the
-	// ones that must.
+	// Fields are grouped by who writes them, each group on cache lines of
+	// its own, so that no line moves between the two cores on every
+	// message but the one that must: published.
+
+	// The producer's side, which only producers touch, but for the
+	// seldom-written hwm and closed.
 	pmu     sync.Mutex
 	tail    *chunk
 	tailPos int
@@ -79,11 +81,14 @@ type Queue struct {
 	// takenSeen is taken() as the producer last loaded it: it looks
 	// again only when the queue seems full.
 	takenSeen int64
+	hwm       atomic.Int64 // 0 means no bound, as in libzmq
+	closed    atomic.Bool
+	_         [64]byte
+
 	// published is how many messages were ever made visible to the
-	// consumer.
+	// consumer; readerArmed, which the producer loads after storing
+	// published, shares its line.
 	published   atomic.Int64
-	hwm         atomic.Int64 // 0 means no bound, as in libzmq
-	closed      atomic.Bool
 	readerArmed atomic.Bool
 	_           [64]byte
 
