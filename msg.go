@@ -10,7 +10,10 @@ import (
 //
 // Sending hands the frames over: the caller must not change them afterwards.
 // That is what lets inproc pass messages without a copy. A received message's
-// frames belong to the receiver.
+// frames belong to the receiver, with one exception that follows libzmq: a
+// PUB or XSUB that sends one message to several inproc peers gives them all
+// the same bodies (libzmq shares one reference-counted body), so treat those
+// as read-only; Release leaves them alone.
 type Msg struct {
 	Frames [][]byte
 	meta   *zmtp.Metadata

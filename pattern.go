@@ -32,7 +32,7 @@ func newPattern(s *Socket) (pattern, error) {
 	case SUB:
 		return &sub{subscriberCore{sock: s}}, nil
 	case XSUB:
-		return &xsub{subscriberCore{sock: s}}, nil
+		return &xsub{subscriberCore: subscriberCore{sock: s}}, nil
 	}
 	return nil, fmt.Errorf("%w: socket type %v", ErrNotSupported, s.typ)
 }

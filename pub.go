@@ -43,6 +43,7 @@ type publisher struct {
 	epoch   uint64
 	matched []*subscriber
 	scratch []pipe.Msg
+	fan     fanOut
 
 	// XPUB only: what the application receives, and for WithXPubManual
 	// the subscriptions peers asked for and the peer that last sent one.
@@ -57,8 +58,8 @@ type subscriber struct {
 	// mark is the epoch of the last send that matched it: a pipe matched
 	// by several prefixes gets the message once.
 	mark uint64
-	// inproc pipes hand frames to the peer socket itself, which owns
-	// them: one message sent to several gets copies.
+	// inproc pipes hand frames to the peer socket itself: one message
+	// sent to several shares its bodies (see fanOut).
 	inproc bool
 }
 
@@ -295,14 +296,25 @@ func (c *publisher) send(m *pipe.Msg) error {
 			}
 		}
 	}
-	shared := len(matched) > 1
+	inproc := 0
+	if len(matched) > 1 {
+		for _, sb := range matched {
+			if sb.inproc {
+				inproc++
+			}
+		}
+	}
+	if inproc > 0 {
+		c.fan.prepare(m.Frames, inproc)
+	}
 	for _, sb := range matched {
 		msg := *m
-		if shared && sb.inproc {
-			msg.Frames = cloneFrames(m.Frames)
+		if inproc > 0 && sb.inproc {
+			msg.Frames = c.fan.next()
 		}
 		sb.p.Out.Push(msg) // a full queue drops it: PUB never blocks
 	}
+	c.fan.done()
 	c.release(matched)
 	return nil
 }
@@ -311,22 +323,6 @@ func (c *publisher) send(m *pipe.Msg) error {
 func (c *publisher) release(matched []*subscriber) {
 	clear(matched)
 	c.matched = matched[:0]
-}
-
-// cloneFrames copies frames into one allocation.
-func cloneFrames(frames [][]byte) [][]byte {
-	n := 0
-	for _, f := range frames {
-		n += len(f)
-	}
-	buf := make([]byte, 0, n)
-	out := make([][]byte, len(frames))
-	for i, f := range frames {
-		start := len(buf)
-		buf = append(buf, f...)
-		out[i] = buf[start:len(buf):len(buf)]
-	}
-	return out
 }
 
 func (c *publisher) recv() (pipe.Msg, error) {

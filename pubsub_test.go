@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/bufpool"
 )
 
 func TestPubSubTopics(t *testing.T) {
@@ -251,9 +252,64 @@ func TestPubFanOut(t *testing.T) {
 		}
 		got = append(got, m)
 	}
-	got[0].Frames[0][0] = 'X' // a receiver owns its frames
-	if string(got[2].Frames[0]) != "topic" {
-		t.Fatal("inproc subscribers share frames")
+	// inproc subscribers share the bodies, as libzmq's share one
+	// reference-counted body; each has its own frame list, and a body
+	// is clipped so an append cannot write into the others'.
+	inprocA, inprocB := got[0], got[2]
+	if &inprocA.Frames[0][0] != &inprocB.Frames[0][0] {
+		t.Error("inproc subscribers got copies of the body")
+	}
+	inprocA.Frames[0] = []byte("mine")
+	_ = append(inprocB.Frames[0], 'X')
+	if string(inprocB.Frames[0]) != "topic" || string(got[1].Frames[0]) != "topic" {
+		t.Fatal("one subscriber's changes reached another")
+	}
+}
+
+// TestPubFanOutRelease: a body shared between inproc subscribers that came
+// from the buffer pool is not handed back to it by one subscriber's Release
+// while the others still hold it.
+func TestPubFanOutRelease(t *testing.T) {
+	pub := newSocket(t, zmq.PUB)
+	ep := bind(t, pub, "inproc://"+t.Name())
+	var subs []*zmq.Socket
+	for i := 0; i < 3; i++ {
+		sub := newSocket(t, zmq.SUB)
+		sub.Subscribe("\x00")
+		sub.Subscribe(fmt.Sprintf("s%d", i))
+		connect(t, sub, ep)
+		syncTopic(t, pub, sub, fmt.Sprintf("s%d", i))
+		subs = append(subs, sub)
+	}
+	// 16 KiB + 1 bytes: clipped to its length, the body still has a
+	// capacity the pool takes, so only a copy keeps it out.
+	body := bufpool.Get(16<<10 + 1)
+	for i := range body {
+		body[i] = byte(i) // starts with the topic, "\x00"
+	}
+	if err := pub.Send(ctxT(t), zmq.NewMsg(body)); err != nil {
+		t.Fatal(err)
+	}
+	var got []zmq.Msg
+	for _, sub := range subs {
+		m, err := sub.Recv(ctxT(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m)
+	}
+	got[0].Release()
+	for i := 0; i < 4; i++ { // whatever the pool hands out now is scribbled on
+		b := bufpool.Get(16 << 10) // the class a 16 KiB + 1 capacity goes to
+		clear(b)
+		defer bufpool.Put(b)
+	}
+	for _, m := range got[1:] {
+		for i, c := range m.Frames[0] {
+			if c != byte(i) {
+				t.Fatalf("byte %d of a shared body changed after another subscriber's Release", i)
+			}
+		}
 	}
 }
 

@@ -9,18 +9,12 @@ import "github.com/purezmq/zmq/internal/pipe"
 // everything its publishers send, unfiltered.
 type xsub struct {
 	subscriberCore
+	fan fanOut
 }
 
 func (x *xsub) send(m *pipe.Msg) error {
 	if !isSubscription(m.Frames[0]) {
-		shared := len(x.pipes) > 1
-		for _, p := range x.pipes {
-			msg := *m
-			if shared && p.EngineOut == nil {
-				msg.Frames = cloneFrames(m.Frames)
-			}
-			p.Out.Push(msg)
-		}
+		x.upstream(m)
 		return nil
 	}
 	// As in libzmq each frame is looked at on its own; frames that are
@@ -52,3 +46,27 @@ func (x *xsub) recv() (pipe.Msg, error) {
 
 // writable: an XSUB never blocks.
 func (x *xsub) writable() bool { return true }
+
+// upstream sends a message that is not a subscription to every publisher,
+// sharing its bodies between inproc ones (see fanOut).
+func (x *xsub) upstream(m *pipe.Msg) {
+	inproc := 0
+	if len(x.pipes) > 1 {
+		for _, p := range x.pipes {
+			if p.EngineOut == nil {
+				inproc++
+			}
+		}
+	}
+	if inproc > 0 {
+		x.fan.prepare(m.Frames, inproc)
+	}
+	for _, p := range x.pipes {
+		msg := *m
+		if inproc > 0 && p.EngineOut == nil {
+			msg.Frames = x.fan.next()
+		}
+		p.Out.Push(msg)
+	}
+	x.fan.done()
+}

@@ -49,12 +49,19 @@ const mark = 1
 // Put hands a buffer from Get back for reuse. Other buffers are ignored,
 // so a frame that did not come from Get cannot poison a class.
 func Put(b []byte) {
-	c, ok := class(cap(b) - mark)
-	if !ok || cap(b) != 1<<(c+minShift)+mark {
+	if !Pooled(b) {
 		return
 	}
+	c, _ := class(cap(b) - mark)
 	// A fresh variable, so that only a buffer really pooled pays for the
 	// pointer that escapes into the pool.
 	whole := b[:cap(b)]
 	classes[c].Put(&whole)
+}
+
+// Pooled reports whether Put would take b: whether it has the capacity of
+// a buffer from Get.
+func Pooled(b []byte) bool {
+	c, ok := class(cap(b) - mark)
+	return ok && cap(b) == 1<<(c+minShift)+mark
 }
