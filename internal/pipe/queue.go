@@ -272,6 +272,12 @@ func (q *Queue) PopBatch(dst []Msg, max int) (out []Msg, closed bool) {
 func (q *Queue) refill() (closed bool) {
 	for {
 		q.avail = q.published.Load()
+		if q.read == q.avail && q.readerArmed.Load() {
+			// Still armed from the last look, so nothing was
+			// published since: a socket polling many idle pipes pays
+			// three loads each, and no store.
+			return q.closed.Load() && q.published.Load() == q.read
+		}
 		if q.read == q.avail {
 			// About to wait: release everything first, so a producer
 			// waiting for room is sure to be woken (see room).
