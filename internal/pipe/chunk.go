@@ -1,7 +1,5 @@
 package pipe
 
-import "unsafe"
-
 // chunkSize is how many messages one chunk of a queue holds; maxSpares how
 // many drained chunks a queue keeps for reuse, enough for a default HWM's
 // worth in flight without garbage.
@@ -14,17 +12,13 @@ const (
 // queue with no HWM grows without ever copying what it holds (a doubling
 // ring copied everything, under GC write barriers), and an idle one holds
 // one chunk.
+//
+// Slots are not padded to a cache line each: that was measured, and the
+// extra memory to clear and scan in a growing queue (PUB/SUB with no HWM)
+// cost more than the sharing of a line between neighbours.
 type chunk struct {
-	slots [chunkSize]slot
-	next  *chunk
-}
-
-// slot holds one message on a cache line of its own: with two to a line,
-// the producer writing one would fight the consumer reading and clearing
-// its neighbour, moving the line between their cores for every message.
-type slot struct {
-	msg Msg
-	_   [64 - unsafe.Sizeof(Msg{})%64]byte
+	msgs [chunkSize]Msg
+	next *chunk
 }
 
 // put writes m after the last message, linking a fresh chunk when the last
@@ -34,7 +28,7 @@ func (q *Queue) put(m Msg) {
 		c := q.fresh()
 		q.tail.next, q.tail, q.tailPos = c, c, 0
 	}
-	q.tail.slots[q.tailPos].msg = m
+	q.tail.msgs[q.tailPos] = m
 	q.tailPos++
 	q.written++
 }

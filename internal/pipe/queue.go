@@ -317,9 +317,8 @@ func (q *Queue) next() Msg {
 		q.head, q.headPos = used.next, 0
 		q.spare(used)
 	}
-	s := &q.head.slots[q.headPos]
-	m := s.msg
-	s.msg = Msg{}
+	m := q.head.msgs[q.headPos]
+	q.head.msgs[q.headPos] = Msg{}
 	q.headPos++
 	q.read++
 	return m
