@@ -45,7 +45,12 @@ func (lb *LoadBalancer) Send(m pipe.Msg) *pipe.Pipe {
 			idx = 0
 		}
 		if !p.Held() && p.Out.Push(m) {
-			lb.next = idx
+			if lb.next != idx {
+				// Only when it moves: a store per message
+				// would dirty the line for nothing with one
+				// pipe (see FairQueue.Recv).
+				lb.next = idx
+			}
 			return p
 		}
 	}

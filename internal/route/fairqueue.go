@@ -50,7 +50,14 @@ func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
 		}
 		msg, got, closed := p.In.Pop()
 		if got {
-			fq.next = idx
+			if fq.next != idx {
+				// Only when it moves: with one pipe a store
+				// per message dirtied a line that another
+				// small object (a sending socket's load
+				// balancer, allocated next to it) wrote as
+				// often, and the two cores fought over it.
+				fq.next = idx
+			}
 			m, from, ok = msg, p, true
 			break
 		}
