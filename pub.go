@@ -74,7 +74,7 @@ type notice struct {
 const processBatch = 256
 
 func newPublisher(s *Socket, xpub bool) *publisher {
-	return &publisher{sock: s, xpub: xpub, byPipe: map[*pipe.Pipe]*subscriber{}, subWake: pipe.NewWake()}
+	return isolate(publisher{sock: s, xpub: xpub, byPipe: map[*pipe.Pipe]*subscriber{}, subWake: pipe.NewWake()})
 }
 
 func (c *publisher) attach(p *pipe.Pipe) bool {

@@ -78,12 +78,12 @@ type routerPeer struct {
 }
 
 func newRouter(s *Socket) *router {
-	return &router{
+	return isolate(router{
 		sock:   s,
 		byPipe: map[*pipe.Pipe]*routerPeer{},
 		byID:   map[string]*routerPeer{},
 		nextID: rand.Uint32(),
-	}
+	})
 }
 
 func (r *router) attach(p *pipe.Pipe) bool {

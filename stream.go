@@ -44,12 +44,12 @@ type streamPeer struct {
 }
 
 func newStream(s *Socket) *stream {
-	return &stream{
+	return isolate(stream{
 		sock:   s,
 		byPipe: map[*pipe.Pipe]*streamPeer{},
 		byID:   map[string]*streamPeer{},
 		nextID: rand.Uint32(),
-	}
+	})
 }
 
 func (st *stream) attach(p *pipe.Pipe) bool {
