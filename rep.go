@@ -41,6 +41,11 @@ func (r *rep) recv() (pipe.Msg, error) {
 		r.replying, r.replyPipe = true, from
 		r.envelope = m.Frames[:delim+1]
 		m.Frames = m.Frames[delim+1:]
+		if delim > 0 {
+			// The envelope is kept for the reply: the application's
+			// Release must not hand its read buffer back for reuse.
+			m.Lease = nil
+		}
 		return m, nil
 	}
 }

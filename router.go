@@ -310,7 +310,7 @@ func (r *router) recv() (pipe.Msg, error) {
 		frames := r.prefix.frameList(len(m.Frames) + 1)
 		frames[0] = r.prefix.copyBytes(rp.id)
 		copy(frames[1:], m.Frames)
-		return pipe.Msg{Frames: frames, Meta: m.Meta}, nil
+		return pipe.Msg{Frames: frames, Meta: m.Meta, Lease: m.Lease}, nil
 	}
 	return pipe.Msg{}, errWouldBlock
 }

@@ -28,20 +28,57 @@ type input struct {
 	r, w   int
 	lent   bool
 	onRead func()
+	// buf is lease's buffer. lentFrames counts the frames lent from it,
+	// coveredFrames those that went out in messages holding a share of it
+	// (see cover), shares how many such messages there are: only if every
+	// lent frame is covered can the buffer come back for reuse, once those
+	// messages are released.
+	lease                     *bufpool.Lease
+	pool                      *bufpool.LeasePool
+	lentFrames, coveredFrames int
+	shares                    int64
+	sharedBy                  uint64 // the message that took the last share
 	// largeStream is set while frames come big: the next header is then
 	// read on its own, so the body after it lands straight in its own
 	// buffer instead of being read into ours and copied.
 	largeStream bool
 }
 
-// frame is one frame as read: body may alias the read buffer.
+// frame is one frame as read: body may alias the read buffer, which is
+// lease's when it does.
 type frame struct {
 	flags byte
 	body  []byte
+	lease *bufpool.Lease
 }
 
 func newInput(src io.Reader) *input {
-	return &input{src: src, buf: make([]byte, readBufferSize)}
+	pool := bufpool.NewLeasePool(readBufferSize)
+	lease := pool.Get()
+	return &input{src: src, buf: lease.Buf, lease: lease, pool: pool}
+}
+
+// cover records that the frame just lent belongs to message msg (numbered
+// from 1 by the caller), which will hold one share of the buffer.
+func (in *input) cover(msg uint64) {
+	in.coveredFrames++
+	if in.sharedBy != msg {
+		in.sharedBy = msg
+		in.shares++
+	}
+}
+
+// fresh moves to another buffer once the current one has lent a slice. The
+// old one goes back for reuse when its messages are released, if every
+// slice it lent went out in one of them (commands, say, do not; a message
+// still being read counts, its share taken in advance).
+func (in *input) fresh() {
+	if in.lentFrames == in.coveredFrames {
+		in.lease.Retire(in.shares)
+	}
+	in.lease = in.pool.Get()
+	in.buf, in.lent = in.lease.Buf, false
+	in.lentFrames, in.coveredFrames, in.shares, in.sharedBy = 0, 0, 0, 0
 }
 
 // buffered returns the bytes read but not yet consumed.
@@ -70,9 +107,8 @@ func (in *input) fill() error {
 func (in *input) compact() {
 	tail := in.buf[in.r:in.w]
 	if in.lent {
-		fresh := make([]byte, readBufferSize)
-		in.w = copy(fresh, tail)
-		in.buf, in.lent = fresh, false
+		in.fresh()
+		in.w = copy(in.buf, tail)
 	} else {
 		in.w = copy(in.buf, tail)
 	}
@@ -83,7 +119,7 @@ func (in *input) compact() {
 func (in *input) fillHeader() error {
 	in.r, in.w = 0, 0
 	if in.lent {
-		in.buf, in.lent = make([]byte, readBufferSize), false
+		in.fresh()
 	}
 	n, err := in.src.Read(in.buf[:zmtp.MaxFrameHeader])
 	in.w = n
@@ -136,8 +172,12 @@ func (in *input) next(limit int64) (frame, error) {
 	}
 	body := in.buf[in.r : in.r+size : in.r+size]
 	in.r += size
-	in.lent = in.lent || size > 0
-	return frame{flags: hdr.flags, body: body}, nil
+	if size == 0 {
+		return frame{flags: hdr.flags, body: body}, nil
+	}
+	in.lent = true
+	in.lentFrames++
+	return frame{flags: hdr.flags, body: body, lease: in.lease}, nil
 }
 
 type header struct {

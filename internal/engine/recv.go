@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -21,23 +22,56 @@ const (
 type assembler struct {
 	slab  [][]byte
 	start int
-	size  int64
+	// msg numbers the message being built, for input.cover. leases are
+	// the read buffers its lent frames came from, in order: a message
+	// holds a share of each, and one spanning more than two holds none
+	// (overflow), which only stops those buffers from being reused.
+	msg      uint64
+	leases   [2]*bufpool.Lease
+	nLeases  int
+	overflow bool
 }
 
-func (a *assembler) add(body []byte) {
+func (a *assembler) add(f frame, in *input) {
 	if len(a.slab) == cap(a.slab) {
 		fresh := make([][]byte, 0, frameSlab)
 		a.slab = append(fresh, a.slab[a.start:]...)
 		a.start = 0
 	}
-	a.slab = append(a.slab, body)
-	a.size += int64(len(body))
+	a.slab = append(a.slab, f.body)
+	if f.lease == nil {
+		return
+	}
+	if a.msg == 0 {
+		a.msg = 1
+	}
+	in.cover(a.msg)
+	switch {
+	case a.nLeases > 0 && a.leases[a.nLeases-1] == f.lease:
+	case a.nLeases < len(a.leases):
+		a.leases[a.nLeases] = f.lease
+		a.nLeases++
+	default:
+		a.overflow = true
+	}
 }
 
-func (a *assembler) finish() [][]byte {
+// finish returns the message's frames and the share of read buffers it
+// holds, if any.
+func (a *assembler) finish() ([][]byte, *bufpool.Lease) {
 	frames := a.slab[a.start:len(a.slab):len(a.slab)]
-	a.start, a.size = len(a.slab), 0
-	return frames
+	a.start = len(a.slab)
+	var lease *bufpool.Lease
+	switch {
+	case a.overflow:
+	case a.nLeases == 1:
+		lease = a.leases[0]
+	case a.nLeases == 2:
+		lease = bufpool.Pair(a.leases[0], a.leases[1])
+	}
+	a.leases, a.nLeases, a.overflow = [2]*bufpool.Lease{}, 0, false
+	a.msg++
+	return frames, lease
 }
 
 func (s *session) readLoop() error {
@@ -69,9 +103,10 @@ func (s *session) receive() error {
 			}
 			continue
 		}
-		asm.add(f.body)
+		asm.add(f, s.in)
 		if f.flags&zmtp.FlagMore == 0 {
-			batch = append(batch, pipe.Msg{Frames: asm.finish(), Meta: meta})
+			frames, lease := asm.finish()
+			batch = append(batch, pipe.Msg{Frames: frames, Meta: meta, Lease: lease})
 		}
 	}
 }
@@ -94,7 +129,7 @@ func (s *session) readFrame() (frame, error) {
 	// libzmq sends MESSAGE in a frame with no flags set and carries MORE
 	// and COMMAND inside the box, so the outer flags are not looked at.
 	flags, body, err := s.codec.Open(f.body)
-	return frame{flags: flags, body: body}, err
+	return frame{flags: flags, body: body, lease: f.lease}, err
 }
 
 // deliver hands a batch to the socket, waiting while its queue is full.

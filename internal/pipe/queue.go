@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
 
@@ -19,6 +20,9 @@ type Msg struct {
 	Meta *zmtp.Metadata
 	// Kind marks messages that travel as commands on the wire.
 	Kind Kind
+	// Lease, when set, is the read buffer the frames were lent from; the
+	// message holds one share of it (see bufpool.Lease).
+	Lease *bufpool.Lease
 }
 
 // Kind tells data messages from the subscription commands that share their

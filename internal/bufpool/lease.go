@@ -1,0 +1,85 @@
+package bufpool
+
+import "sync/atomic"
+
+// Lease is a read buffer lent out in slices to many received messages. The
+// reader lends from it until it moves to a fresh one; each message handed
+// back with Msg.Release returns its share; the last share home makes the
+// buffer reusable by the same reader. A message never handed back simply
+// keeps the buffer from being reused, and the GC frees it as before.
+//
+// Reusing the buffer matters more than the allocation it saves: the kernel
+// copies into memory already mapped and in cache, where a fresh buffer's
+// pages fault on first write (tcp 256 B: 1.9 M msg/s with a fresh buffer per
+// 64 KiB read, 2.9 M reusing them).
+type Lease struct {
+	Buf []byte
+	// shares counts the messages still out, offset by leaseBias while the
+	// reader may lend more, so that releases arriving before the reader
+	// has counted its loans never reach zero. The reader touches it once
+	// per buffer, so the line stays with the releasing goroutine.
+	shares atomic.Int64
+	home   *LeasePool
+	// pair, for a message whose frames came from two buffers, is the two
+	// it holds a share of; such a Lease has no buffer of its own.
+	pair [2]*Lease
+}
+
+// Pair returns a lease that holds one share of a and one of b.
+func Pair(a, b *Lease) *Lease { return &Lease{pair: [2]*Lease{a, b}} }
+
+const leaseBias = 1 << 40
+
+// Release hands one message's share back.
+func (l *Lease) Release() {
+	if l.pair[0] != nil {
+		l.pair[0].Release()
+		l.pair[1].Release()
+		return
+	}
+	if l.shares.Add(-1) == 0 {
+		l.home.put(l)
+	}
+}
+
+// LeasePool is one reader's spare buffers.
+type LeasePool struct {
+	size  int
+	spare chan *Lease
+}
+
+// leaseSpares bounds the buffers a pool keeps: enough for what a receive
+// queue at the default HWM holds, without hoarding after a burst.
+const leaseSpares = 8
+
+// NewLeasePool returns a pool of buffers of size bytes.
+func NewLeasePool(size int) *LeasePool {
+	return &LeasePool{size: size, spare: make(chan *Lease, leaseSpares)}
+}
+
+// Get returns a buffer to lend from, reused if one has come home.
+func (p *LeasePool) Get() *Lease {
+	var l *Lease
+	select {
+	case l = <-p.spare:
+	default:
+		l = &Lease{Buf: make([]byte, p.size), home: p}
+	}
+	l.shares.Store(leaseBias)
+	return l
+}
+
+// Retire tells that the reader lent l to lent messages and will lend no
+// more from it.
+func (l *Lease) Retire(lent int64) {
+	if l.shares.Add(lent-leaseBias) == 0 {
+		l.home.put(l)
+	}
+}
+
+func (p *LeasePool) put(l *Lease) {
+	select {
+	case p.spare <- l:
+	default: // enough spares: the GC takes this one
+	}
+}
