@@ -68,7 +68,7 @@ func (w Wake) Signal() {
 //
 // Push, PushForce, PushBatch, Writable, CloseWrite and SetHWM are the
 // producer's and may be called from several goroutines (they serialise on
-// a lock no consumer takes); Pop, PopBatch and DiscardTaken are the
+// a lock no consumer takes); Pop, PopBatch, DiscardTaken and Empty are the
 // consumer's, one goroutine at a time. Len, Discard and the wake setters may
 // be called from anywhere.
 type Queue struct {
@@ -90,8 +90,7 @@ type Queue struct {
 	_         [64]byte
 
 	// published is how many messages were ever made visible to the
-	// consumer; readerArmed, which the producer loads after storing
-	// published, shares its line.
+	// consumer; readerArmed says the consumer waits for the next one.
 	published   atomic.Int64
 	readerArmed atomic.Bool
 	_           [64]byte
