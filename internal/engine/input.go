@@ -108,10 +108,8 @@ func (in *input) compact() {
 	tail := in.buf[in.r:in.w]
 	if in.lent {
 		in.fresh()
-		in.w = copy(in.buf, tail)
-	} else {
-		in.w = copy(in.buf, tail)
 	}
+	in.w = copy(in.buf, tail)
 	in.r = 0
 }
 
