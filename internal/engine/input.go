@@ -29,27 +29,30 @@ type input struct {
 	lent   bool
 	onRead func()
 	// buf is lease's buffer. lentFrames counts the frames lent from it,
-	// coveredFrames those that went out in messages holding a share of it
-	// (see cover), shares how many such messages there are: only if every
-	// lent frame is covered can the buffer come back for reuse, once those
-	// messages are released.
+	// coveredFrames those that went out in messages holding a share of it,
+	// shares how many such messages there are: only if every lent frame
+	// is covered can the buffer come back for reuse, once those messages
+	// are released. msgLent counts the frames the message being read has
+	// from it so far, straddle is the buffer before it if the message
+	// began there, overflow says it began further back, and lastLent that
+	// the last frame read was lent.
 	lease                     *bufpool.Lease
 	pool                      *bufpool.LeasePool
 	lentFrames, coveredFrames int
 	shares                    int64
-	sharedBy                  uint64 // the message that took the last share
+	msgLent                   int
+	straddle                  *bufpool.Lease
+	overflow, lastLent        bool
 	// largeStream is set while frames come big: the next header is then
 	// read on its own, so the body after it lands straight in its own
 	// buffer instead of being read into ours and copied.
 	largeStream bool
 }
 
-// frame is one frame as read: body may alias the read buffer, which is
-// lease's when it does.
+// frame is one frame as read: body may alias the read buffer.
 type frame struct {
 	flags byte
 	body  []byte
-	lease *bufpool.Lease
 }
 
 func newInput(src io.Reader) *input {
@@ -58,27 +61,60 @@ func newInput(src io.Reader) *input {
 	return &input{src: src, buf: lease.Buf, lease: lease, pool: pool}
 }
 
-// cover records that the frame just lent belongs to message msg (numbered
-// from 1 by the caller), which will hold one share of the buffer.
-func (in *input) cover(msg uint64) {
-	in.coveredFrames++
-	if in.sharedBy != msg {
-		in.sharedBy = msg
+// endMessage closes the message being read and returns the share of read
+// buffers it holds, if any: the current one, the one before it, or both.
+func (in *input) endMessage() *bufpool.Lease {
+	var l *bufpool.Lease
+	if in.msgLent > 0 {
+		in.coveredFrames += in.msgLent
 		in.shares++
+		l = in.lease
+	}
+	switch {
+	case in.straddle == nil:
+	case in.overflow:
+		l = nil // shares counted and never returned: those buffers stay out
+	case l == nil:
+		l = in.straddle
+	default:
+		l = bufpool.Pair(in.straddle, l)
+	}
+	in.msgLent, in.straddle, in.overflow = 0, nil, false
+	return l
+}
+
+// startMessages forgets what the handshake's commands lent: they hold no
+// share, so their buffer is never reused.
+func (in *input) startMessages() {
+	in.msgLent, in.straddle, in.overflow, in.lastLent = 0, nil, false, false
+}
+
+// notInMessage takes the frame just read out of the message count: a
+// command, which holds no share, so its buffer is never reused.
+func (in *input) notInMessage() {
+	if in.lastLent {
+		in.msgLent--
+		in.lastLent = false
 	}
 }
 
 // fresh moves to another buffer once the current one has lent a slice. The
 // old one goes back for reuse when its messages are released, if every
 // slice it lent went out in one of them (commands, say, do not; a message
-// still being read counts, its share taken in advance).
+// still being read takes its share now).
 func (in *input) fresh() {
+	if in.msgLent > 0 {
+		in.coveredFrames += in.msgLent
+		in.shares++
+		in.overflow = in.overflow || in.straddle != nil
+		in.straddle, in.msgLent = in.lease, 0
+	}
 	if in.lentFrames == in.coveredFrames {
 		in.lease.Retire(in.shares)
 	}
 	in.lease = in.pool.Get()
 	in.buf, in.lent = in.lease.Buf, false
-	in.lentFrames, in.coveredFrames, in.shares, in.sharedBy = 0, 0, 0, 0
+	in.lentFrames, in.coveredFrames, in.shares = 0, 0, 0
 }
 
 // buffered returns the bytes read but not yet consumed.
@@ -161,6 +197,7 @@ func (in *input) next(limit int64) (frame, error) {
 	}
 	size := int(hdr.size)
 	in.largeStream = size >= ownBufferThreshold
+	in.lastLent = false
 	if in.largeStream {
 		body, err := in.readOwn(size)
 		return frame{flags: hdr.flags, body: body}, err
@@ -170,12 +207,13 @@ func (in *input) next(limit int64) (frame, error) {
 	}
 	body := in.buf[in.r : in.r+size : in.r+size]
 	in.r += size
-	if size == 0 {
-		return frame{flags: hdr.flags, body: body}, nil
+	in.lastLent = size > 0
+	if in.lastLent {
+		in.lent = true
+		in.lentFrames++
+		in.msgLent++
 	}
-	in.lent = true
-	in.lentFrames++
-	return frame{flags: hdr.flags, body: body, lease: in.lease}, nil
+	return frame{flags: hdr.flags, body: body}, nil
 }
 
 type header struct {

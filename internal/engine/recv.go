@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -22,56 +21,21 @@ const (
 type assembler struct {
 	slab  [][]byte
 	start int
-	// msg numbers the message being built, for input.cover. leases are
-	// the read buffers its lent frames came from, in order: a message
-	// holds a share of each, and one spanning more than two holds none
-	// (overflow), which only stops those buffers from being reused.
-	msg      uint64
-	leases   [2]*bufpool.Lease
-	nLeases  int
-	overflow bool
 }
 
-func (a *assembler) add(f frame, in *input) {
+func (a *assembler) add(body []byte) {
 	if len(a.slab) == cap(a.slab) {
 		fresh := make([][]byte, 0, frameSlab)
 		a.slab = append(fresh, a.slab[a.start:]...)
 		a.start = 0
 	}
-	a.slab = append(a.slab, f.body)
-	if f.lease == nil {
-		return
-	}
-	if a.msg == 0 {
-		a.msg = 1
-	}
-	in.cover(a.msg)
-	switch {
-	case a.nLeases > 0 && a.leases[a.nLeases-1] == f.lease:
-	case a.nLeases < len(a.leases):
-		a.leases[a.nLeases] = f.lease
-		a.nLeases++
-	default:
-		a.overflow = true
-	}
+	a.slab = append(a.slab, body)
 }
 
-// finish returns the message's frames and the share of read buffers it
-// holds, if any.
-func (a *assembler) finish() ([][]byte, *bufpool.Lease) {
+func (a *assembler) finish() [][]byte {
 	frames := a.slab[a.start:len(a.slab):len(a.slab)]
 	a.start = len(a.slab)
-	var lease *bufpool.Lease
-	switch {
-	case a.overflow:
-	case a.nLeases == 1:
-		lease = a.leases[0]
-	case a.nLeases == 2:
-		lease = bufpool.Pair(a.leases[0], a.leases[1])
-	}
-	a.leases, a.nLeases, a.overflow = [2]*bufpool.Lease{}, 0, false
-	a.msg++
-	return frames, lease
+	return frames
 }
 
 func (s *session) readLoop() error {
@@ -82,6 +46,7 @@ func (s *session) readLoop() error {
 
 func (s *session) receive() error {
 	var asm assembler
+	s.in.startMessages()
 	batch := make([]pipe.Msg, 0, deliverBatch)
 	meta := s.peer.Meta
 	for {
@@ -96,6 +61,7 @@ func (s *session) receive() error {
 			return err
 		}
 		if f.flags&zmtp.FlagCommand != 0 {
+			s.in.notInMessage()
 			if m, ok, err := s.command(f.body); err != nil {
 				return err
 			} else if ok {
@@ -103,10 +69,9 @@ func (s *session) receive() error {
 			}
 			continue
 		}
-		asm.add(f, s.in)
+		asm.add(f.body)
 		if f.flags&zmtp.FlagMore == 0 {
-			frames, lease := asm.finish()
-			batch = append(batch, pipe.Msg{Frames: frames, Meta: meta, Lease: lease})
+			batch = append(batch, pipe.Msg{Frames: asm.finish(), Meta: meta, Lease: s.in.endMessage()})
 		}
 	}
 }
@@ -129,7 +94,7 @@ func (s *session) readFrame() (frame, error) {
 	// libzmq sends MESSAGE in a frame with no flags set and carries MORE
 	// and COMMAND inside the box, so the outer flags are not looked at.
 	flags, body, err := s.codec.Open(f.body)
-	return frame{flags: flags, body: body, lease: f.lease}, err
+	return frame{flags: flags, body: body}, err
 }
 
 // deliver hands a batch to the socket, waiting while its queue is full.
