@@ -1,6 +1,9 @@
 package zmq
 
-import "github.com/purezmq/zmq/internal/bufpool"
+import (
+	"github.com/purezmq/zmq/internal/bufpool"
+	"github.com/purezmq/zmq/internal/pipe"
+)
 
 // fanOut gives one message to several inproc receivers without copying its
 // bodies, as libzmq's dist_t gives them one reference-counted body: each
@@ -41,3 +44,33 @@ func (f *fanOut) done() {
 	clear(f.bodies)
 	f.bodies, f.lists = f.bodies[:0], nil
 }
+
+// pushAll pushes m onto the Out queue of every target (pipeOf gives its
+// pipe), dropping it where a queue is full; inproc targets share its bodies
+// when there are several of them. PUB and XSUB both send this way.
+func pushAll[T any](f *fanOut, m *pipe.Msg, targets []T, pipeOf func(T) *pipe.Pipe) {
+	inproc := 0
+	if len(targets) > 1 {
+		for _, t := range targets {
+			if isInproc(pipeOf(t)) {
+				inproc++
+			}
+		}
+	}
+	if inproc > 0 {
+		f.prepare(m.Frames, inproc)
+		defer f.done()
+	}
+	for _, t := range targets {
+		p := pipeOf(t)
+		msg := *m
+		if inproc > 0 && isInproc(p) {
+			msg.Frames = f.next()
+		}
+		p.Out.Push(msg)
+	}
+}
+
+// isInproc tells a pipe joined straight to another socket from one with a
+// connection's engine at its far end.
+func isInproc(p *pipe.Pipe) bool { return p.EngineOut == nil }

@@ -58,10 +58,9 @@ type subscriber struct {
 	// mark is the epoch of the last send that matched it: a pipe matched
 	// by several prefixes gets the message once.
 	mark uint64
-	// inproc pipes hand frames to the peer socket itself: one message
-	// sent to several shares its bodies (see fanOut).
-	inproc bool
 }
+
+func subscriberPipe(sb *subscriber) *pipe.Pipe { return sb.p }
 
 // notice is a message for an XPUB's application.
 type notice struct {
@@ -78,7 +77,7 @@ func newPublisher(s *Socket, xpub bool) *publisher {
 }
 
 func (c *publisher) attach(p *pipe.Pipe) bool {
-	sb := &subscriber{p: p, inproc: p.EngineOut == nil}
+	sb := &subscriber{p: p}
 	c.all = append(c.all, sb)
 	c.byPipe[p] = sb
 	if !c.xpub {
@@ -296,25 +295,8 @@ func (c *publisher) send(m *pipe.Msg) error {
 			}
 		}
 	}
-	inproc := 0
-	if len(matched) > 1 {
-		for _, sb := range matched {
-			if sb.inproc {
-				inproc++
-			}
-		}
-	}
-	if inproc > 0 {
-		c.fan.prepare(m.Frames, inproc)
-	}
-	for _, sb := range matched {
-		msg := *m
-		if inproc > 0 && sb.inproc {
-			msg.Frames = c.fan.next()
-		}
-		sb.p.Out.Push(msg) // a full queue drops it: PUB never blocks
-	}
-	c.fan.done()
+	// A full queue drops the message: PUB never blocks.
+	pushAll(&c.fan, m, matched, subscriberPipe)
 	c.release(matched)
 	return nil
 }

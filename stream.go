@@ -53,7 +53,7 @@ func newStream(s *Socket) *stream {
 }
 
 func (st *stream) attach(p *pipe.Pipe) bool {
-	if p.EngineOut == nil {
+	if isInproc(p) {
 		st.sock.options().logger().Warn("zmq: STREAM sockets take tcp and ipc peers only; inproc peer refused")
 		return false
 	}

@@ -14,7 +14,8 @@ type xsub struct {
 
 func (x *xsub) send(m *pipe.Msg) error {
 	if !isSubscription(m.Frames[0]) {
-		x.upstream(m)
+		// To every publisher, dropped where a queue is full.
+		pushAll(&x.fan, m, x.pipes, samePipe)
 		return nil
 	}
 	// As in libzmq each frame is looked at on its own; frames that are
@@ -47,26 +48,4 @@ func (x *xsub) recv() (pipe.Msg, error) {
 // writable: an XSUB never blocks.
 func (x *xsub) writable() bool { return true }
 
-// upstream sends a message that is not a subscription to every publisher,
-// sharing its bodies between inproc ones (see fanOut).
-func (x *xsub) upstream(m *pipe.Msg) {
-	inproc := 0
-	if len(x.pipes) > 1 {
-		for _, p := range x.pipes {
-			if p.EngineOut == nil {
-				inproc++
-			}
-		}
-	}
-	if inproc > 0 {
-		x.fan.prepare(m.Frames, inproc)
-	}
-	for _, p := range x.pipes {
-		msg := *m
-		if inproc > 0 && p.EngineOut == nil {
-			msg.Frames = x.fan.next()
-		}
-		p.Out.Push(msg)
-	}
-	x.fan.done()
-}
+func samePipe(p *pipe.Pipe) *pipe.Pipe { return p }
