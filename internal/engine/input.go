@@ -20,13 +20,13 @@ const (
 
 // input reads frames from a connection through one large buffer. Small frame
 // bodies are handed out as slices of that buffer: a buffer that has lent out
-// a slice is never written again, a fresh one takes its place, so what the
-// application holds stays valid while one allocation serves many messages.
+// a slice is not written again until every message lent from it has been
+// released (a fresh one takes its place meanwhile), so what the application
+// holds stays valid while one buffer serves many messages.
 type input struct {
 	src    io.Reader
 	buf    []byte
 	r, w   int
-	lent   bool
 	onRead func()
 	// buf is lease's buffer. lentFrames counts the frames lent from it,
 	// coveredFrames those that went out in messages holding a share of it,
@@ -113,7 +113,7 @@ func (in *input) fresh() {
 		in.lease.Retire(in.shares)
 	}
 	in.lease = in.pool.Get()
-	in.buf, in.lent = in.lease.Buf, false
+	in.buf = in.lease.Buf
 	in.lentFrames, in.coveredFrames, in.shares = 0, 0, 0
 }
 
@@ -142,7 +142,7 @@ func (in *input) fill() error {
 // compact moves the unread tail to the front of a buffer that can be written.
 func (in *input) compact() {
 	tail := in.buf[in.r:in.w]
-	if in.lent {
+	if in.lentFrames > 0 {
 		in.fresh()
 	}
 	in.w = copy(in.buf, tail)
@@ -152,7 +152,7 @@ func (in *input) compact() {
 // fillHeader reads no more than a frame header.
 func (in *input) fillHeader() error {
 	in.r, in.w = 0, 0
-	if in.lent {
+	if in.lentFrames > 0 {
 		in.fresh()
 	}
 	n, err := in.src.Read(in.buf[:zmtp.MaxFrameHeader])
@@ -209,7 +209,6 @@ func (in *input) next(limit int64) (frame, error) {
 	in.r += size
 	in.lastLent = size > 0
 	if in.lastLent {
-		in.lent = true
 		in.lentFrames++
 		in.msgLent++
 	}

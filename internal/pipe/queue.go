@@ -247,10 +247,8 @@ func (q *Queue) signal(w *Wake) {
 // Pop removes the oldest message. ok is false when the queue is empty; then
 // the consumer is armed, and closed tells whether no message will ever come.
 func (q *Queue) Pop() (m Msg, ok, closed bool) {
-	if q.read == q.avail {
-		if closed = q.refill(); q.read == q.avail {
-			return Msg{}, false, closed
-		}
+	if ok, closed = q.ready(); !ok {
+		return Msg{}, false, closed
 	}
 	return q.next(), true, false
 }
@@ -258,15 +256,24 @@ func (q *Queue) Pop() (m Msg, ok, closed bool) {
 // PopBatch appends up to max queued messages to dst. When it returns none,
 // the consumer is armed, and closed tells whether none will ever come.
 func (q *Queue) PopBatch(dst []Msg, max int) (out []Msg, closed bool) {
-	if q.read == q.avail {
-		if closed = q.refill(); q.read == q.avail {
-			return dst, closed
-		}
+	if ok, closed := q.ready(); !ok {
+		return dst, closed
 	}
 	for n := 0; n < max && q.read < q.avail; n++ {
 		dst = append(dst, q.next())
 	}
 	return dst, false
+}
+
+// ready reports whether the consumer has a message to pop, refilling when
+// it has used up what it loaded; when not, the consumer is armed, and closed
+// tells whether none will ever come.
+func (q *Queue) ready() (ok, closed bool) {
+	if q.read < q.avail {
+		return true, false
+	}
+	closed = q.refill()
+	return q.read < q.avail, closed
 }
 
 // refill loads what the producer has published since, dropping what a
