@@ -8,6 +8,18 @@ import (
 	"github.com/purezmq/zmq"
 )
 
+// xpubAndTwoSubs binds an XPUB made with opts to endpoint and connects two
+// SUBs to it.
+func xpubAndTwoSubs(t *testing.T, endpoint string, opts ...zmq.Option) (xpub, sub1, sub2 *zmq.Socket) {
+	t.Helper()
+	xpub = newSocket(t, zmq.XPUB, opts...)
+	ep := bind(t, xpub, endpoint)
+	sub1, sub2 = newSocket(t, zmq.SUB), newSocket(t, zmq.SUB)
+	connect(t, sub1, ep)
+	connect(t, sub2, ep)
+	return xpub, sub1, sub2
+}
+
 // TestXPubNotifications: without WithXPubVerbose only the first
 // subscription and the last unsubscription of a topic reach the
 // application; each subscriber's later subscription to a topic of its own
@@ -15,12 +27,7 @@ import (
 func TestXPubNotifications(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) {
-			xpub := newSocket(t, zmq.XPUB)
-			ep := bind(t, xpub, tr.endpoint(t))
-			sub1 := newSocket(t, zmq.SUB)
-			sub2 := newSocket(t, zmq.SUB)
-			connect(t, sub1, ep)
-			connect(t, sub2, ep)
+			xpub, sub1, sub2 := xpubAndTwoSubs(t, tr.endpoint(t))
 
 			sub1.Subscribe("t")
 			expect(t, xpub, "\x01t")
@@ -52,12 +59,7 @@ func TestXPubNotifications(t *testing.T) {
 func TestXPubVerbose(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr.name, func(t *testing.T) {
-			xpub := newSocket(t, zmq.XPUB, zmq.WithXPubVerbose(true))
-			ep := bind(t, xpub, tr.endpoint(t))
-			sub1 := newSocket(t, zmq.SUB)
-			sub2 := newSocket(t, zmq.SUB)
-			connect(t, sub1, ep)
-			connect(t, sub2, ep)
+			xpub, sub1, sub2 := xpubAndTwoSubs(t, tr.endpoint(t), zmq.WithXPubVerbose(true))
 			sub1.Subscribe("t")
 			expect(t, xpub, "\x01t")
 			sub2.Subscribe("t")
@@ -73,12 +75,7 @@ func TestXPubVerbose(t *testing.T) {
 }
 
 func TestXPubVerboser(t *testing.T) {
-	xpub := newSocket(t, zmq.XPUB, zmq.WithXPubVerboser(true))
-	ep := bind(t, xpub, "tcp://127.0.0.1:*")
-	sub1 := newSocket(t, zmq.SUB)
-	sub2 := newSocket(t, zmq.SUB)
-	connect(t, sub1, ep)
-	connect(t, sub2, ep)
+	xpub, sub1, sub2 := xpubAndTwoSubs(t, "tcp://127.0.0.1:*", zmq.WithXPubVerboser(true))
 	sub1.Subscribe("t")
 	expect(t, xpub, "\x01t")
 	sub2.Subscribe("t")
