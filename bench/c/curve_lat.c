@@ -64,27 +64,21 @@ int main (int argc, char *argv[])
     cctx = zmq_ctx_new ();
     if (!sctx || !cctx)
         perf_die ("zmq_ctx_new");
-    server = zmq_socket (sctx, ZMQ_REP);
-    if (!server)
-        perf_die ("zmq_socket");
+    server = perf_socket (sctx, ZMQ_REP);
     if (zmq_setsockopt (server, ZMQ_CURVE_SERVER, &one, sizeof one) != 0
         || zmq_setsockopt (server, ZMQ_CURVE_SECRETKEY, server_secret, 40)
              != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_bind (server, "tcp://127.0.0.1:*") != 0)
-        perf_die ("zmq_bind");
+    perf_attach (server, "tcp://127.0.0.1:*", 1);
     if (zmq_getsockopt (server, ZMQ_LAST_ENDPOINT, endpoint, &len) != 0)
         perf_die ("zmq_getsockopt");
 
-    s = zmq_socket (cctx, ZMQ_REQ);
-    if (!s)
-        perf_die ("zmq_socket");
+    s = perf_socket (cctx, ZMQ_REQ);
     if (zmq_setsockopt (s, ZMQ_CURVE_SERVERKEY, server_public, 40) != 0
         || zmq_setsockopt (s, ZMQ_CURVE_PUBLICKEY, client_public, 40) != 0
         || zmq_setsockopt (s, ZMQ_CURVE_SECRETKEY, client_secret, 40) != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_connect (s, endpoint) != 0)
-        perf_die ("zmq_connect");
+    perf_attach (s, endpoint, 0);
 
     thread = perf_spawn (echoer, NULL);
     if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)

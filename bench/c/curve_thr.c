@@ -30,18 +30,14 @@ static void *sender (void *arg)
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_PUSH);
-    if (!s)
-        perf_die ("zmq_socket");
+    s = perf_socket (ctx, ZMQ_PUSH);
     if (zmq_setsockopt (s, ZMQ_CURVE_SERVERKEY, server_public, 40) != 0
         || zmq_setsockopt (s, ZMQ_CURVE_PUBLICKEY, client_public, 40) != 0
         || zmq_setsockopt (s, ZMQ_CURVE_SECRETKEY, client_secret, 40) != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_connect (s, endpoint) != 0)
-        perf_die ("zmq_connect");
+    perf_attach (s, endpoint, 0);
     perf_send_fresh (s, message_size, message_count);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     /* Linger is infinite: this waits until everything is on its way. */
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
@@ -73,14 +69,11 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_PULL);
-    if (!s)
-        perf_die ("zmq_socket");
+    s = perf_socket (ctx, ZMQ_PULL);
     if (zmq_setsockopt (s, ZMQ_CURVE_SERVER, &one, sizeof one) != 0
         || zmq_setsockopt (s, ZMQ_CURVE_SECRETKEY, server_secret, 40) != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_bind (s, "tcp://127.0.0.1:*") != 0)
-        perf_die ("zmq_bind");
+    perf_attach (s, "tcp://127.0.0.1:*", 1);
     if (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &len) != 0)
         perf_die ("zmq_getsockopt");
 
@@ -98,8 +91,7 @@ int main (int argc, char *argv[])
     zmq_msg_close (&msg);
 
     perf_join (thread);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
 

@@ -19,11 +19,8 @@ static void *echoer (void *ctx)
     zmq_msg_t msg;
     int i;
 
-    s = zmq_socket (ctx, ZMQ_REP);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_connect (s, ENDPOINT) != 0)
-        perf_die ("zmq_connect");
+    s = perf_socket (ctx, ZMQ_REP);
+    perf_attach (s, ENDPOINT, 0);
     if (zmq_msg_init (&msg) != 0)
         perf_die ("zmq_msg_init");
     for (i = 0; i < roundtrip_count; i++) {
@@ -32,8 +29,7 @@ static void *echoer (void *ctx)
             perf_die ("zmq_msg_send");
     }
     zmq_msg_close (&msg);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     return NULL;
 }
 
@@ -53,11 +49,8 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_REQ);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_bind (s, ENDPOINT) != 0)
-        perf_die ("zmq_bind");
+    s = perf_socket (ctx, ZMQ_REQ);
+    perf_attach (s, ENDPOINT, 1);
 
     thread = perf_spawn (echoer, ctx);
     if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
@@ -80,8 +73,7 @@ int main (int argc, char *argv[])
 
     perf_print_latency (roundtrip_count, elapsed);
 
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
     return 0;

@@ -17,14 +17,10 @@ static void *sender (void *ctx)
 {
     void *s;
 
-    s = zmq_socket (ctx, ZMQ_PUSH);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_connect (s, ENDPOINT) != 0)
-        perf_die ("zmq_connect");
+    s = perf_socket (ctx, ZMQ_PUSH);
+    perf_attach (s, ENDPOINT, 0);
     perf_send_fresh (s, message_size, message_count);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     return NULL;
 }
 
@@ -44,12 +40,9 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_PULL);
-    if (!s)
-        perf_die ("zmq_socket");
+    s = perf_socket (ctx, ZMQ_PULL);
     /* Bound before the sender starts, so its connect cannot race it. */
-    if (zmq_bind (s, ENDPOINT) != 0)
-        perf_die ("zmq_bind");
+    perf_attach (s, ENDPOINT, 1);
 
     thread = perf_spawn (sender, ctx);
     if (zmq_msg_init (&msg) != 0)
@@ -67,8 +60,7 @@ int main (int argc, char *argv[])
     zmq_msg_close (&msg);
 
     perf_join (thread);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
 

@@ -23,11 +23,8 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_REP);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_bind (s, bind_to) != 0)
-        perf_die ("zmq_bind");
+    s = perf_socket (ctx, ZMQ_REP);
+    perf_attach (s, bind_to, 1);
     if (zmq_msg_init (&msg) != 0)
         perf_die ("zmq_msg_init");
 
@@ -41,8 +38,7 @@ int main (int argc, char *argv[])
     zmq_msg_close (&msg);
 
     /* Infinite linger: term returns once the last reply has gone out. */
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
     return 0;

@@ -23,11 +23,8 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_PULL);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_bind (s, bind_to) != 0)
-        perf_die ("zmq_bind");
+    s = perf_socket (ctx, ZMQ_PULL);
+    perf_attach (s, bind_to, 1);
     if (zmq_msg_init (&msg) != 0)
         perf_die ("zmq_msg_init");
 
@@ -45,8 +42,7 @@ int main (int argc, char *argv[])
     printf ("message count: %d\n", message_count);
     perf_print_throughput (message_size, message_count, elapsed);
 
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
     return 0;

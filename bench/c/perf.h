@@ -103,6 +103,30 @@ static inline void perf_recv_sized (void *s, zmq_msg_t *msg, size_t size)
 }
 
 
+/* Makes a socket of the given type, or exits. */
+static inline void *perf_socket (void *ctx, int type)
+{
+    void *s = zmq_socket (ctx, type);
+
+    if (!s)
+        perf_die ("zmq_socket");
+    return s;
+}
+
+/* Binds s to endpoint (bind is non-zero) or connects it there, or exits. */
+static inline void perf_attach (void *s, const char *endpoint, int bind)
+{
+    if (bind ? zmq_bind (s, endpoint) != 0 : zmq_connect (s, endpoint) != 0)
+        perf_die (bind ? "zmq_bind" : "zmq_connect");
+}
+
+/* Closes s, or exits. */
+static inline void perf_close (void *s)
+{
+    if (zmq_close (s) != 0)
+        perf_die ("zmq_close");
+}
+
 /* Starts fn(arg) on a thread of its own, or exits. */
 static inline pthread_t perf_spawn (void *(*fn) (void *), void *arg)
 {

@@ -65,8 +65,7 @@ static void *sub_main (void *arg)
         perf_die ("zmq_setsockopt");
     if (zmq_setsockopt (s, ZMQ_SUBSCRIBE, sb->topic, strlen (sb->topic)) != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_connect (s, sb->endpoint) != 0)
-        perf_die ("zmq_connect");
+    perf_attach (s, sb->endpoint, 0);
     if (zmq_msg_init (&msg) != 0)
         perf_die ("zmq_msg_init");
     for (;;) {
@@ -96,8 +95,7 @@ static void *sub_main (void *arg)
     }
     zmq_msg_close (&msg);
     atomic_fetch_add (&done, 1);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     return NULL;
 }
 
@@ -162,16 +160,13 @@ int main (int argc, char *argv[])
     sub_ctx = inproc ? pub_ctx : zmq_ctx_new ();
     if (!sub_ctx)
         perf_die ("zmq_ctx_new");
-    pub = zmq_socket (pub_ctx, ZMQ_PUB);
-    if (!pub)
-        perf_die ("zmq_socket");
+    pub = perf_socket (pub_ctx, ZMQ_PUB);
     if (zmq_setsockopt (pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0
         || zmq_setsockopt (pub, ZMQ_LINGER, &linger, sizeof linger) != 0)
         perf_die ("zmq_setsockopt");
     if (nodrop && zmq_setsockopt (pub, ZMQ_XPUB_NODROP, &one, sizeof one) != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_bind (pub, endpoint) != 0)
-        perf_die ("zmq_bind");
+    perf_attach (pub, endpoint, 1);
     if (zmq_getsockopt (pub, ZMQ_LAST_ENDPOINT, last, &last_len) != 0)
         perf_die ("zmq_getsockopt");
 
@@ -264,8 +259,7 @@ int main (int argc, char *argv[])
     free (subs);
     free (body_a);
     free (body_b);
-    if (zmq_close (pub) != 0)
-        perf_die ("zmq_close");
+    perf_close (pub);
     if (sub_ctx != pub_ctx && zmq_ctx_term (sub_ctx) != 0)
         perf_die ("zmq_ctx_term");
     if (zmq_ctx_term (pub_ctx) != 0)

@@ -26,11 +26,8 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_REQ);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_connect (s, connect_to) != 0)
-        perf_die ("zmq_connect");
+    s = perf_socket (ctx, ZMQ_REQ);
+    perf_attach (s, connect_to, 0);
     if (zmq_msg_init_size (&msg, (size_t) message_size) != 0)
         perf_die ("zmq_msg_init_size");
     memset (zmq_msg_data (&msg), 0, (size_t) message_size);
@@ -50,8 +47,7 @@ int main (int argc, char *argv[])
     printf ("roundtrip count: %d\n", roundtrip_count);
     perf_print_latency (roundtrip_count, elapsed);
 
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
     return 0;

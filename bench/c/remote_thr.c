@@ -22,11 +22,8 @@ int main (int argc, char *argv[])
     ctx = zmq_ctx_new ();
     if (!ctx)
         perf_die ("zmq_ctx_new");
-    s = zmq_socket (ctx, ZMQ_PUSH);
-    if (!s)
-        perf_die ("zmq_socket");
-    if (zmq_connect (s, connect_to) != 0)
-        perf_die ("zmq_connect");
+    s = perf_socket (ctx, ZMQ_PUSH);
+    perf_attach (s, connect_to, 0);
 
     /* A fresh message each time, contents left as allocated, is what
        libzmq's remote_thr sends; filling it would add a memset per message
@@ -43,8 +40,7 @@ int main (int argc, char *argv[])
 
     /* The default infinite linger makes close and term wait until every
        queued message has been handed to the peer. */
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     if (zmq_ctx_term (ctx) != 0)
         perf_die ("zmq_ctx_term");
     return 0;

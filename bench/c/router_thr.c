@@ -51,8 +51,7 @@ static void *dealer_socket (int idx, int named)
         if (zmq_setsockopt (s, ZMQ_ROUTING_ID, id, strlen (id)) != 0)
             perf_die ("zmq_setsockopt");
     }
-    if (zmq_connect (s, endpoint) != 0)
-        perf_die ("zmq_connect");
+    perf_attach (s, endpoint, 0);
     return s;
 }
 
@@ -84,8 +83,7 @@ static void *rtt_dealer (void *arg)
     d->elapsed_us = d->end_us - start;
     zmq_msg_close (&msg);
     free (body);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     return NULL;
 }
 
@@ -138,8 +136,7 @@ static void *fanout_dealer (void *arg)
         perf_recv_sized (s, &msg, (size_t) message_size);
     d->end_us = perf_now_us ();
     zmq_msg_close (&msg);
-    if (zmq_close (s) != 0)
-        perf_die ("zmq_close");
+    perf_close (s);
     return NULL;
 }
 
@@ -173,17 +170,14 @@ int main (int argc, char *argv[])
                                                          : zmq_ctx_new ();
     if (!ctx_dealers)
         perf_die ("zmq_ctx_new");
-    router = zmq_socket (ctx_router, ZMQ_ROUTER);
-    if (!router)
-        perf_die ("zmq_socket");
+    router = perf_socket (ctx_router, ZMQ_ROUTER);
     if (zmq_setsockopt (router, ZMQ_LINGER, &linger, sizeof linger) != 0)
         perf_die ("zmq_setsockopt");
     if (!rtt
         && zmq_setsockopt (router, ZMQ_ROUTER_MANDATORY, &one, sizeof one)
              != 0)
         perf_die ("zmq_setsockopt");
-    if (zmq_bind (router, argv[2]) != 0)
-        perf_die ("zmq_bind");
+    perf_attach (router, argv[2], 1);
     if (zmq_getsockopt (router, ZMQ_LAST_ENDPOINT, endpoint, &len) != 0)
         perf_die ("zmq_getsockopt");
 
@@ -277,8 +271,7 @@ int main (int argc, char *argv[])
     }
 
     free (ds);
-    if (zmq_close (router) != 0)
-        perf_die ("zmq_close");
+    perf_close (router);
     if (ctx_dealers != ctx_router && zmq_ctx_term (ctx_dealers) != 0)
         perf_die ("zmq_ctx_term");
     if (zmq_ctx_term (ctx_router) != 0)
