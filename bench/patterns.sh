@@ -31,49 +31,10 @@ go build -o bench/bin/ours/router_thr ./bench/router_thr
 LZ=bench/bin
 OURS=bench/bin/ours
 
-# field KEY: the first word after "KEY: " (the number) of the matching line.
-field() { awk -v k="$1" -F': ' '$1==k {split($2,a," "); print a[1]; exit}'; }
+source bench/lib.sh
 # droppct: the percentage of "dropped: N [msg] (P%)".
 droppct() { awk -F'[(%]' '/^dropped:/ {print $2; exit}'; }
-median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else print v[int((NR+1)/2)]}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b+0 == 0) print "-"; else printf "%.2f", a/b}'; }
-# cpuratio NAME: ours/libzmq CPU time for the same work (below 1: ours cheaper).
-cpuratio() { ratio "$(med "$1" ours field cpu)" "$(med "$1" libzmq field cpu)"; }
 ep() { if [ "$1" = inproc ]; then echo "inproc://bench-$$"; else echo "tcp://127.0.0.1:*"; fi; }
-
-# runcase NAME TOOL ARGS...: ROUNDS runs of each side, outputs kept as
-# $OUT/NAME.{libzmq,ours}.N.
-# Each output ends with "cpu: S [s]", the user and system time of the run.
-runcase() {
-  local name=$1 tool=$2 r
-  shift 2
-  for r in $(seq "$ROUNDS"); do
-    if [ $((r % 2)) = 1 ]; then
-      run1 "$LZ/$tool" "$OUT/$name.libzmq.$r" "$@"
-      run1 "$OURS/$tool" "$OUT/$name.ours.$r" "$@"
-    else
-      run1 "$OURS/$tool" "$OUT/$name.ours.$r" "$@"
-      run1 "$LZ/$tool" "$OUT/$name.libzmq.$r" "$@"
-    fi
-  done
-}
-exec 3>&2 # the tools' own errors, past the capture of time's output
-run1() {
-  local bin=$1 out=$2 t
-  shift 2
-  if ! t=$( { TIMEFORMAT='%U %S'; time "$bin" "$@" >"$out" 2>&3; } 2>&1 ); then
-    echo "failed: $bin $*" >&2
-    exit 1
-  fi
-  echo "$t" | awk '{printf "cpu: %.3f [s]\n", $1 + $2}' >>"$out"
-}
-
-# med NAME SIDE EXTRACTOR ARGS...: the median of one figure over the rounds.
-med() {
-  local name=$1 side=$2 f
-  shift 2
-  for f in "$OUT/$name.$side".*; do "$@" <"$f"; done | median
-}
 
 # Message counts giving each run about a second on a 2-core machine.
 pubsub_count() { # TRANSPORT SUBS SIZE
