@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq perf-tools fuzz bench bench-patterns demo
+.PHONY: test vet unit interop libzmq node-peers perf-tools fuzz bench bench-patterns demo
 
 test: vet unit interop
 
@@ -22,11 +22,16 @@ perf-tools: libzmq
 
 # The interop tests need cgo and Debian's libzmq; they live in their own
 # module so the main module stays cgo-free.
-interop: libzmq
+interop: libzmq node-peers
 	cd interop && CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 libzmq:
 	@bash scripts/install-libzmq.sh
+
+# npm's zeromq (libzmq 4.3.5 with the draft API and ws) and jszmq, from
+# interop/node's lock file.
+node-peers:
+	@bash scripts/install-node-peers.sh
 
 FUZZTIME ?= 60s
 fuzz:
