@@ -9,13 +9,9 @@ import (
 	"github.com/purezmq/zmq/internal/transport"
 )
 
-// Option configures a socket, in NewSocket or SetOptions. Options that shape
-// connections (HWMs, security, heartbeats, ...) apply to connections made
-// after they are set, as in libzmq.
-type Option func(*options) error
-
 // options are a socket's settings; the defaults are libzmq 4.3's.
 type options struct {
+	socketType               Type // what the options are for; declare checks it
 	sendHWM, recvHWM         int
 	linger                   time.Duration
 	routingID                []byte
@@ -55,45 +51,45 @@ func defaultOptions() options {
 // no bound. What happens at the bound depends on the socket type: most
 // block, PUB and ROUTER drop.
 func WithSendHWM(n int) Option {
-	return func(o *options) error {
+	return declare("WithSendHWM", "ZMQ_SNDHWM", anyType, func(o *options) error {
 		if n < 0 {
 			return fmt.Errorf("%w: send HWM %d", ErrInvalid, n)
 		}
 		o.sendHWM = n
 		return nil
-	}
+	})
 }
 
 // WithRecvHWM bounds the messages queued from each peer (ZMQ_RCVHWM); 0 is
 // no bound.
 func WithRecvHWM(n int) Option {
-	return func(o *options) error {
+	return declare("WithRecvHWM", "ZMQ_RCVHWM", anyType, func(o *options) error {
 		if n < 0 {
 			return fmt.Errorf("%w: receive HWM %d", ErrInvalid, n)
 		}
 		o.recvHWM = n
 		return nil
-	}
+	})
 }
 
 // WithLinger bounds how long Close waits to send queued messages
 // (ZMQ_LINGER): 0 drops them at once, a negative duration waits for as long
 // as it takes (libzmq's default).
 func WithLinger(d time.Duration) Option {
-	return func(o *options) error { o.linger = d; return nil }
+	return declare("WithLinger", "ZMQ_LINGER", anyType, func(o *options) error { o.linger = d; return nil })
 }
 
 // WithRoutingID names this socket to its peers (ZMQ_ROUTING_ID): a ROUTER
 // peer routes to it by this id. 1 to 255 bytes, not starting with a zero
 // byte (libzmq reserves those).
 func WithRoutingID(id []byte) Option {
-	return func(o *options) error {
+	return declare("WithRoutingID", "ZMQ_ROUTING_ID", anyType, func(o *options) error {
 		if len(id) == 0 || len(id) > 255 || id[0] == 0 {
 			return fmt.Errorf("%w: routing id must be 1..255 bytes not starting with 0", ErrInvalid)
 		}
 		o.routingID = append([]byte(nil), id...)
 		return nil
-	}
+	})
 }
 
 // WithRouterMandatory makes a ROUTER fail with ErrHostUnreachable when a
@@ -101,7 +97,7 @@ func WithRoutingID(id []byte) Option {
 // when the peer's queue is full (ErrAgain once a send timeout runs out),
 // instead of dropping the message (ZMQ_ROUTER_MANDATORY).
 func WithRouterMandatory(on bool) Option {
-	return func(o *options) error { o.routerMandatory = on; return nil }
+	return declare("WithRouterMandatory", "ZMQ_ROUTER_MANDATORY", typesOf(ROUTER), func(o *options) error { o.routerMandatory = on; return nil })
 }
 
 // WithReconnectInterval sets how long a connecting socket waits before
@@ -110,13 +106,13 @@ func WithRouterMandatory(on bool) Option {
 // turns reconnection off, as libzmq's -1: a connection that fails or ends is
 // not tried again, and what was queued for it is dropped.
 func WithReconnectInterval(min, max time.Duration) Option {
-	return func(o *options) error {
+	return declare("WithReconnectInterval", "ZMQ_RECONNECT_IVL, ZMQ_RECONNECT_IVL_MAX", anyType, func(o *options) error {
 		if min == 0 || max < 0 {
 			return fmt.Errorf("%w: reconnect interval %v..%v", ErrInvalid, min, max)
 		}
 		o.reconnectMin, o.reconnectMax = min, max
 		return nil
-	}
+	})
 }
 
 // WithMaxMsgSize drops peers that send a frame bigger than n bytes
@@ -124,7 +120,7 @@ func WithReconnectInterval(min, max time.Duration) Option {
 // the default, is no limit. The check is made on the size a frame
 // declares, before anything is allocated for it.
 func WithMaxMsgSize(n int64) Option {
-	return func(o *options) error { o.maxMsgSize = n; return nil }
+	return declare("WithMaxMsgSize", "ZMQ_MAXMSGSIZE", anyType, func(o *options) error { o.maxMsgSize = n; return nil })
 }
 
 // WithHeartbeat sends a PING every interval (ZMQ_HEARTBEAT_IVL), drops a
@@ -132,41 +128,41 @@ func WithMaxMsgSize(n int64) Option {
 // interval), and asks the peer to drop us after ttl of silence
 // (ZMQ_HEARTBEAT_TTL; 0 is none). A connecting socket redials a dropped peer.
 func WithHeartbeat(interval, timeout, ttl time.Duration) Option {
-	return func(o *options) error {
+	return declare("WithHeartbeat", "ZMQ_HEARTBEAT_IVL, ZMQ_HEARTBEAT_TIMEOUT, ZMQ_HEARTBEAT_TTL", anyType, func(o *options) error {
 		if interval < 0 || timeout < 0 || ttl < 0 || ttl > 6553500*time.Millisecond {
 			return fmt.Errorf("%w: heartbeat %v/%v/%v", ErrInvalid, interval, timeout, ttl)
 		}
 		o.heartbeatIvl, o.heartbeatTimeout, o.heartbeatTTL = interval, timeout, ttl
 		return nil
-	}
+	})
 }
 
 // WithHandshakeTimeout drops a peer that has not finished the ZMTP handshake
 // in d (ZMQ_HANDSHAKE_IVL, default 30s); 0 waits forever.
 func WithHandshakeTimeout(d time.Duration) Option {
-	return func(o *options) error { o.handshakeTimeout = d; return nil }
+	return declare("WithHandshakeTimeout", "ZMQ_HANDSHAKE_IVL", anyType, func(o *options) error { o.handshakeTimeout = d; return nil })
 }
 
 // WithSendTimeout makes Send give up with ErrAgain after d (ZMQ_SNDTIMEO):
 // 0 returns at once when it would block, negative (the default) waits.
 func WithSendTimeout(d time.Duration) Option {
-	return func(o *options) error { o.sendTimeout = d; return nil }
+	return declare("WithSendTimeout", "ZMQ_SNDTIMEO", anyType, func(o *options) error { o.sendTimeout = d; return nil })
 }
 
 // WithRecvTimeout makes Recv give up with ErrAgain after d (ZMQ_RCVTIMEO):
 // 0 returns at once when no message is queued, negative (the default) waits.
 func WithRecvTimeout(d time.Duration) Option {
-	return func(o *options) error { o.recvTimeout = d; return nil }
+	return declare("WithRecvTimeout", "ZMQ_RCVTIMEO", anyType, func(o *options) error { o.recvTimeout = d; return nil })
 }
 
 // WithLogger logs why connections were dropped. The default logs nothing.
 func WithLogger(l *slog.Logger) Option {
-	return func(o *options) error { o.log = l; return nil }
+	return declare("WithLogger", "", anyType, func(o *options) error { o.log = l; return nil })
 }
 
 // WithZAPDomain sets the domain passed to the ZAP handler (ZMQ_ZAP_DOMAIN).
 func WithZAPDomain(domain string) Option {
-	return func(o *options) error { o.zapDomain = domain; return nil }
+	return declare("WithZAPDomain", "ZMQ_ZAP_DOMAIN", anyType, func(o *options) error { o.zapDomain = domain; return nil })
 }
 
 func (o options) logger() *slog.Logger {
@@ -182,40 +178,40 @@ func (o options) logger() *slog.Logger {
 // queues, and what was queued for a connection that drops goes with it. It
 // applies to the endpoints connected after it is set.
 func WithImmediate(on bool) Option {
-	return func(o *options) error { o.immediate = on; return nil }
+	return declare("WithImmediate", "ZMQ_IMMEDIATE", anyType, func(o *options) error { o.immediate = on; return nil })
 }
 
 // WithTCPKeepAlive configures TCP keepalive on the socket's tcp connections
 // (ZMQ_TCP_KEEPALIVE, ZMQ_TCP_KEEPALIVE_IDLE, _INTVL and _CNT, in Go's
 // form). Without it Go's default applies: keepalive on, every 15 s.
 func WithTCPKeepAlive(cfg net.KeepAliveConfig) Option {
-	return func(o *options) error {
+	return declare("WithTCPKeepAlive", "ZMQ_TCP_KEEPALIVE, ZMQ_TCP_KEEPALIVE_IDLE, ZMQ_TCP_KEEPALIVE_INTVL, ZMQ_TCP_KEEPALIVE_CNT", anyType, func(o *options) error {
 		o.tuning.KeepAlive = &cfg
 		return nil
-	}
+	})
 }
 
 // WithSocketBuffers sets the kernel's send and receive buffer sizes for the
 // socket's connections, in bytes (ZMQ_SNDBUF, ZMQ_RCVBUF); 0 keeps the
 // kernel's own.
 func WithSocketBuffers(send, recv int) Option {
-	return func(o *options) error {
+	return declare("WithSocketBuffers", "ZMQ_SNDBUF, ZMQ_RCVBUF", anyType, func(o *options) error {
 		if send < 0 || recv < 0 {
 			return fmt.Errorf("%w: socket buffers %d/%d", ErrInvalid, send, recv)
 		}
 		o.tuning.SendBuffer, o.tuning.RecvBuffer = send, recv
 		return nil
-	}
+	})
 }
 
 // WithConnectTimeout bounds each connection attempt of a connecting socket
 // (ZMQ_CONNECT_TIMEOUT); 0, the default, leaves it to the kernel.
 func WithConnectTimeout(d time.Duration) Option {
-	return func(o *options) error {
+	return declare("WithConnectTimeout", "ZMQ_CONNECT_TIMEOUT", anyType, func(o *options) error {
 		if d < 0 {
 			return fmt.Errorf("%w: connect timeout %v", ErrInvalid, d)
 		}
 		o.tuning.ConnectTimeout = d
 		return nil
-	}
+	})
 }

@@ -60,7 +60,7 @@ func (s *Socket) takeConnectRoutingID() []byte {
 // libzmq: it stays connected but what it sends is dropped and nothing is
 // routed to it.
 func WithRouterHandover(on bool) Option {
-	return func(o *options) error { o.patterns.routerHandover = on; return nil }
+	return declare("WithRouterHandover", "ZMQ_ROUTER_HANDOVER", typesOf(ROUTER), func(o *options) error { o.patterns.routerHandover = on; return nil })
 }
 
 // WithProbeRouter makes a ROUTER or DEALER send an empty message to each
@@ -68,52 +68,52 @@ func WithRouterHandover(on bool) Option {
 // (ZMQ_PROBE_ROUTER). It is sent again after a reconnection, to the new
 // peer.
 func WithProbeRouter(on bool) Option {
-	return func(o *options) error { o.patterns.probeRouter = on; return nil }
+	return declare("WithProbeRouter", "ZMQ_PROBE_ROUTER", typesOf(ROUTER, DEALER), func(o *options) error { o.patterns.probeRouter = on; return nil })
 }
 
 // WithConnectRoutingID makes a ROUTER route to the peer of its next Connect
 // by id instead of the peer's own routing id (ZMQ_CONNECT_ROUTING_ID). It
 // applies to one Connect and is then forgotten. The id must not be in use.
 func WithConnectRoutingID(id []byte) Option {
-	return func(o *options) error {
+	return declare("WithConnectRoutingID", "ZMQ_CONNECT_ROUTING_ID", typesOf(ROUTER, STREAM), func(o *options) error {
 		if len(id) == 0 || len(id) > 255 {
 			return fmt.Errorf("%w: connect routing id must be 1..255 bytes", ErrInvalid)
 		}
 		o.patterns.connectRoutingID = append([]byte(nil), id...)
 		return nil
-	}
+	})
 }
 
 // WithReqRelaxed lets a REQ send a new request without having received the
 // reply to the last one, which is then dropped (ZMQ_REQ_RELAXED).
 func WithReqRelaxed(on bool) Option {
-	return func(o *options) error { o.reqRelaxed = on; return nil }
+	return declare("WithReqRelaxed", "ZMQ_REQ_RELAXED", typesOf(REQ), func(o *options) error { o.reqRelaxed = on; return nil })
 }
 
 // WithReqCorrelate makes a REQ put a request id frame in front of each
 // request and drop replies that do not carry the id of the last request
 // (ZMQ_REQ_CORRELATE). Mostly useful with WithReqRelaxed.
 func WithReqCorrelate(on bool) Option {
-	return func(o *options) error { o.reqCorrelate = on; return nil }
+	return declare("WithReqCorrelate", "ZMQ_REQ_CORRELATE", typesOf(REQ), func(o *options) error { o.reqCorrelate = on; return nil })
 }
 
 // WithXPubVerbose makes an XPUB pass every subscription to the application,
 // not only the first to each topic (ZMQ_XPUB_VERBOSE). Unsubscriptions are
 // still passed only when a topic loses its last subscriber.
 func WithXPubVerbose(on bool) Option {
-	return func(o *options) error {
+	return declare("WithXPubVerbose", "ZMQ_XPUB_VERBOSE", typesOf(XPUB), func(o *options) error {
 		o.patterns.xpubVerboseSubs, o.patterns.xpubVerboseUnsub = on, false
 		return nil
-	}
+	})
 }
 
 // WithXPubVerboser makes an XPUB pass every subscription and every
 // unsubscription to the application (ZMQ_XPUB_VERBOSER).
 func WithXPubVerboser(on bool) Option {
-	return func(o *options) error {
+	return declare("WithXPubVerboser", "ZMQ_XPUB_VERBOSER", typesOf(XPUB), func(o *options) error {
 		o.patterns.xpubVerboseSubs, o.patterns.xpubVerboseUnsub = on, on
 		return nil
-	}
+	})
 }
 
 // WithXPubManual leaves an XPUB's subscriptions to the application
@@ -121,27 +121,27 @@ func WithXPubVerboser(on bool) Option {
 // calls Subscribe and Unsubscribe on the XPUB to subscribe the peer that sent
 // the last message received.
 func WithXPubManual(on bool) Option {
-	return func(o *options) error { o.patterns.xpubManual = on; return nil }
+	return declare("WithXPubManual", "ZMQ_XPUB_MANUAL", typesOf(XPUB), func(o *options) error { o.patterns.xpubManual = on; return nil })
 }
 
 // WithXPubNoDrop makes a PUB or XPUB wait (or return ErrAgain, see
 // WithSendTimeout) when a matching subscriber's queue is full, instead of
 // dropping the message for that subscriber (ZMQ_XPUB_NODROP).
 func WithXPubNoDrop(on bool) Option {
-	return func(o *options) error { o.patterns.xpubNoDrop = on; return nil }
+	return declare("WithXPubNoDrop", "ZMQ_XPUB_NODROP", typesOf(PUB, XPUB), func(o *options) error { o.patterns.xpubNoDrop = on; return nil })
 }
 
 // WithXPubWelcomeMsg makes a PUB or XPUB send msg to each new subscriber as
 // it connects (ZMQ_XPUB_WELCOME_MSG); nil sends none. Subscribers receive
 // it only if they subscribe to it.
 func WithXPubWelcomeMsg(msg []byte) Option {
-	return func(o *options) error {
+	return declare("WithXPubWelcomeMsg", "ZMQ_XPUB_WELCOME_MSG", typesOf(PUB, XPUB), func(o *options) error {
 		o.patterns.xpubWelcome = append([]byte(nil), msg...)
 		if len(msg) == 0 {
 			o.patterns.xpubWelcome = nil
 		}
 		return nil
-	}
+	})
 }
 
 // WithInvertMatching inverts the meaning of subscriptions
@@ -149,7 +149,7 @@ func WithXPubWelcomeMsg(msg []byte) Option {
 // whose subscriptions match it, and a SUB takes the messages that match none
 // of its own. Publisher and subscribers must agree on it.
 func WithInvertMatching(on bool) Option {
-	return func(o *options) error { o.patterns.invertMatching = on; return nil }
+	return declare("WithInvertMatching", "ZMQ_INVERT_MATCHING", typesOf(PUB, XPUB, SUB), func(o *options) error { o.patterns.invertMatching = on; return nil })
 }
 
 // WithConflate keeps only the newest message received (ZMQ_CONFLATE): a
@@ -157,12 +157,12 @@ func WithInvertMatching(on bool) Option {
 // SUB (read at each receive), and PULL, DEALER and PAIR (read when the
 // socket is made: pass it to NewSocket). Sending is unaffected.
 func WithConflate(on bool) Option {
-	return func(o *options) error { o.patterns.conflate = on; return nil }
+	return declare("WithConflate", "ZMQ_CONFLATE", typesOf(PAIR, SUB, DEALER, PULL), func(o *options) error { o.patterns.conflate = on; return nil })
 }
 
 // WithStreamNotify sets whether a STREAM socket receives an empty message
 // when a peer connects and when it disconnects (ZMQ_STREAM_NOTIFY, on by
 // default).
 func WithStreamNotify(on bool) Option {
-	return func(o *options) error { o.patterns.streamSilent = !on; return nil }
+	return declare("WithStreamNotify", "ZMQ_STREAM_NOTIFY", typesOf(STREAM), func(o *options) error { o.patterns.streamSilent = !on; return nil })
 }

@@ -21,29 +21,29 @@ type security struct {
 // (ZMQ_PLAIN_SERVER): peers must send a user name and password, which a ZAP
 // handler checks.
 func WithPlainServer() Option {
-	return func(o *options) error {
+	return declare("WithPlainServer", "ZMQ_PLAIN_SERVER", anyType, func(o *options) error {
 		o.security = security{mechanism: "PLAIN", server: true}
 		return nil
-	}
+	})
 }
 
 // WithPlainClient makes the socket a PLAIN client that logs in with user and
 // password (ZMQ_PLAIN_USERNAME, ZMQ_PLAIN_PASSWORD). PLAIN sends them in
 // clear text: use it only on networks you trust.
 func WithPlainClient(user, password string) Option {
-	return func(o *options) error {
+	return declare("WithPlainClient", "ZMQ_PLAIN_USERNAME, ZMQ_PLAIN_PASSWORD", anyType, func(o *options) error {
 		if len(user) > 255 || len(password) > 255 {
 			return fmt.Errorf("%w: PLAIN user name and password are at most 255 bytes", ErrInvalid)
 		}
 		o.security = security{mechanism: "PLAIN", user: user, password: password}
 		return nil
-	}
+	})
 }
 
 // WithCurveServer makes the socket a CURVE server with the given secret key,
 // as 40 characters of Z85 (ZMQ_CURVE_SERVER, ZMQ_CURVE_SECRETKEY).
 func WithCurveServer(secretKey string) Option {
-	return func(o *options) error {
+	return declare("WithCurveServer", "ZMQ_CURVE_SERVER, ZMQ_CURVE_SECRETKEY", anyType, func(o *options) error {
 		secret, err := decodeKey("secret", secretKey)
 		if err != nil {
 			return err
@@ -54,7 +54,7 @@ func WithCurveServer(secretKey string) Option {
 		}
 		o.security = security{mechanism: "CURVE", server: true, public: public, secret: secret}
 		return nil
-	}
+	})
 }
 
 // WithCurveClient makes the socket a CURVE client that trusts the server
@@ -62,7 +62,7 @@ func WithCurveServer(secretKey string) Option {
 // characters of Z85 (ZMQ_CURVE_SERVERKEY, ZMQ_CURVE_PUBLICKEY,
 // ZMQ_CURVE_SECRETKEY).
 func WithCurveClient(serverPublicKey, publicKey, secretKey string) Option {
-	return func(o *options) error {
+	return declare("WithCurveClient", "ZMQ_CURVE_SERVERKEY, ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY", anyType, func(o *options) error {
 		sec := security{mechanism: "CURVE"}
 		var err error
 		if sec.serverPublic, err = decodeKey("server public", serverPublicKey); err != nil {
@@ -76,7 +76,7 @@ func WithCurveClient(serverPublicKey, publicKey, secretKey string) Option {
 		}
 		o.security = sec
 		return nil
-	}
+	})
 }
 
 func decodeKey(what, text string) ([32]byte, error) {

@@ -89,6 +89,7 @@ func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
 		inprocs:   map[string][]*inprocLink{},
 		pipes:     map[*pipe.Pipe]struct{}{},
 	}
+	s.opts.socketType = t
 	for _, o := range opts {
 		if err := o(&s.opts); err != nil {
 			return nil, err
