@@ -39,7 +39,10 @@
 // Recv block as the socket type says; a context bounds them, as do
 // WithSendTimeout and WithRecvTimeout (ErrAgain). Errors are sentinels for
 // errors.Is: ErrAgain, ErrState (e.g. a REQ sending twice), ErrHostUnreachable,
-// ErrClosed, ErrMsgTooLarge, ErrProtocol, ErrEndpoint, ErrNotSupported.
+// ErrClosed, ErrMsgTooLarge, ErrProtocol, ErrEndpoint, ErrNotSupported,
+// ErrInvalid (an argument out of range, or an option the socket type does not
+// have), ErrAddrInUse (Bind to an endpoint already bound) and ErrAuth (a
+// peer's credentials refused).
 //
 // A Socket, as in libzmq, is meant to be used by one goroutine at a time; its
 // methods are nonetheless safe to call concurrently, and Close, from any

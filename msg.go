@@ -41,7 +41,9 @@ func (m Msg) Bytes() []byte {
 	return m.Frames[0]
 }
 
-// String returns the frames joined as text, for logs and examples.
+// String returns the frames as text joined by "|": a message of the frames
+// "a" and "b" reads "a|b". It is for logs and examples: a frame that holds a
+// "|" makes it ambiguous, so code that needs the frames reads Frames.
 func (m Msg) String() string {
 	switch len(m.Frames) {
 	case 0:
