@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"syscall"
 	"time"
 
@@ -35,11 +36,7 @@ func (s *Socket) Bind(endpoint string) error {
 	}
 	ln, err := transport.Listen(ep)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			err = fmt.Errorf("%w: %s: %v", ErrAddrInUse, endpoint, err)
-		} else {
-			err = fmt.Errorf("zmq: bind %s: %w", endpoint, err)
-		}
+		err = &bindError{endpoint: endpoint, err: err}
 		s.emit(EventBindFailed, endpoint, err)
 		return err
 	}
@@ -199,4 +196,34 @@ func (s *Socket) forgetListener(l *listener) {
 			s.listeners[name] = kept
 		}
 	}
+}
+
+// bindError is a Bind the kernel refused. Its text names the endpoint once
+// and gives the kernel's reason ("zmq: bind tcp://1.2.3.4:5555: cannot
+// assign requested address") where the net package's own error would name
+// the address twice more; it unwraps to that error all the same, and to
+// ErrAddrInUse for an address in use.
+type bindError struct {
+	endpoint string
+	err      error
+}
+
+func (e *bindError) Error() string {
+	reason := e.err
+	var op *net.OpError
+	if errors.As(reason, &op) {
+		reason = op.Err
+	}
+	var sys *os.SyscallError
+	if errors.As(reason, &sys) {
+		reason = sys.Err
+	}
+	return fmt.Sprintf("zmq: bind %s: %v", e.endpoint, reason)
+}
+
+func (e *bindError) Unwrap() []error {
+	if errors.Is(e.err, syscall.EADDRINUSE) {
+		return []error{ErrAddrInUse, e.err}
+	}
+	return []error{e.err}
 }

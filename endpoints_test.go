@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -125,5 +126,38 @@ func TestTransportTuningOptions(t *testing.T) {
 	expect(t, pull, "tuned")
 	if _, err := zmq.NewSocket(zmq.PUSH, zmq.WithSocketBuffers(-1, 0)); !errors.Is(err, zmq.ErrInvalid) {
 		t.Fatalf("negative buffer size: %v, want ErrInvalid", err)
+	}
+}
+
+// A refused Bind names the endpoint once, gives the kernel's reason, and
+// still unwraps to what it wraps: ErrAddrInUse and the syscall's errno.
+func TestBindErrorNamesEndpointOnce(t *testing.T) {
+	taken := newSocket(t, zmq.PULL)
+	inUse := bind(t, taken, "tcp://127.0.0.1:*")
+	for _, c := range []struct {
+		endpoint, reason string
+		is               []error
+	}{
+		// 192.0.2.1 (TEST-NET-1) is on no interface here: the bind fails
+		// at once, and nothing is sent anywhere.
+		{"tcp://192.0.2.1:5555", "cannot assign requested address", []error{syscall.EADDRNOTAVAIL}},
+		{inUse, "address already in use", []error{zmq.ErrAddrInUse, syscall.EADDRINUSE}},
+	} {
+		err := newSocket(t, zmq.PULL).Bind(c.endpoint)
+		if err == nil {
+			t.Fatalf("Bind(%s) succeeded", c.endpoint)
+		}
+		host := strings.TrimPrefix(c.endpoint, "tcp://")
+		if n := strings.Count(err.Error(), host); n != 1 {
+			t.Errorf("Bind(%s): %q names the address %d times, want once", c.endpoint, err, n)
+		}
+		if !strings.HasSuffix(err.Error(), c.reason) {
+			t.Errorf("Bind(%s): %q, want it to end with the reason %q", c.endpoint, err, c.reason)
+		}
+		for _, target := range c.is {
+			if !errors.Is(err, target) {
+				t.Errorf("Bind(%s): %v does not wrap %v", c.endpoint, err, target)
+			}
+		}
 	}
 }
