@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // usageError is a mistake on the command line: exit status 2, so scripts
@@ -121,4 +122,30 @@ func (o *optionalInt) Set(v string) error {
 	}
 	o.n, o.set = n, true
 	return nil
+}
+
+// durationFlag is a duration flag whose parse error says what a duration
+// looks like; the flag package's own says only "parse error".
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return "0s"
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("want a duration such as 500ms, 5s or 1m30s")
+	}
+	*f.d = d
+	return nil
+}
+
+// durationVar declares a duration flag, as flag.DurationVar does.
+func durationVar(fs *flag.FlagSet, p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	fs.Var(durationFlag{p}, name, usage)
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 )
 
@@ -38,10 +39,21 @@ type env struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go interrupt(signals, cancel)
+	os.Exit(run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
+}
+
+// interrupt ends the command at the first SIGINT or SIGTERM: every wait
+// is bound to ctx, so the command stops at once and exits 130. Should
+// anything still hold it up, a second signal exits on the spot.
+func interrupt(signals <-chan os.Signal, cancel context.CancelFunc) {
+	<-signals
+	cancel()
+	<-signals
+	os.Exit(130)
 }
 
 // run runs the subcommand named by args[0] and returns the exit status.
@@ -73,13 +85,15 @@ func exitCode(ctx context.Context, e *env, name string, err error) int {
 	case err == nil, errors.Is(err, errHelpShown):
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "zmq %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "zmq %s: %s\n", name, strings.TrimPrefix(err.Error(), "zmq: "))
 		return 2
 	case ctx.Err() != nil:
 		// Interrupted: the user knows why, so say nothing more.
 		return 130
 	default:
-		fmt.Fprintf(e.stderr, "zmq %s: %v\n", name, err)
+		// The library's errors start "zmq: ", which the command's name
+		// already says.
+		fmt.Fprintf(e.stderr, "zmq %s: %s\n", name, strings.TrimPrefix(err.Error(), "zmq: "))
 		return 1
 	}
 }

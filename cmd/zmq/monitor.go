@@ -30,7 +30,8 @@ func runMonitor(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "monitor", monitorHelp)
 	sf := addSockFlags(fs.FlagSet, "DEALER", false)
 	count := fs.Int("count", 0, "exit after `N` events (default: never)")
-	timeout := fs.Duration("timeout", 0, "watch for `D`, e.g. 10s, then exit 0 (default: until interrupted)")
+	timeout := new(time.Duration)
+	durationVar(fs.FlagSet, timeout, "timeout", 0, "watch for `D`, e.g. 10s, then exit 0 (default: until interrupted)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ type recvOpts struct {
 func addRecvFlags(fs *flag.FlagSet) *recvOpts {
 	o := &recvOpts{format: addFormatFlags(fs)}
 	fs.IntVar(&o.count, "count", 0, "exit after `N` messages (default: never)")
-	fs.DurationVar(&o.timeout, "timeout", 0, "fail if no message comes for `D`, e.g. 5s (default: wait)")
+	durationVar(fs, &o.timeout, "timeout", 0, "fail if no message comes for `D`, e.g. 5s (default: wait)")
 	return o
 }
 
@@ -49,8 +49,10 @@ func (o *recvOpts) check() error {
 	return o.format.check()
 }
 
-// recvLinger bounds the close of a receiving socket: all it may have
-// queued is a REP's last reply, which deserves a moment to get out.
+// recvLinger bounds the close of a REP: all it may have queued is its
+// last reply, which deserves a moment to get out. Other receiving sockets
+// close at once: what they have queued is not worth a wait (a SUB's
+// subscriptions to a publisher that never came up held it a second).
 const recvLinger = time.Second
 
 func runRecv(ctx context.Context, e *env, args []string) error {
@@ -87,7 +89,11 @@ func receive(ctx context.Context, e *env, sf *sockFlags, o *recvOpts, reply answ
 	if err := o.check(); err != nil {
 		return err
 	}
-	ep, err := sf.open(e.stderr, recvLinger)
+	linger := time.Duration(0)
+	if typ, _ := zmq.ParseType(sf.typeName); typ == zmq.REP {
+		linger = recvLinger
+	}
+	ep, err := sf.open(e.stderr, linger)
 	if err != nil {
 		return err
 	}
@@ -95,7 +101,10 @@ func receive(ctx context.Context, e *env, sf *sockFlags, o *recvOpts, reply answ
 	if cerr := ep.close(ctx); err == nil {
 		err = cerr
 	}
-	return err
+	if ctx.Err() != nil {
+		return err
+	}
+	return ep.peers.explain(err)
 }
 
 func receiveAll(ctx context.Context, e *env, s *zmq.Socket, o *recvOpts, reply answer) error {

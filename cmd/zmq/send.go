@@ -37,8 +37,8 @@ type sendOpts struct {
 func addSendFlags(fs *flag.FlagSet) *sendOpts {
 	o := &sendOpts{format: addFormatFlags(fs)}
 	fs.IntVar(&o.count, "count", 1, "send the MESSAGE arguments `N` times over")
-	fs.DurationVar(&o.timeout, "timeout", 0, "fail if a message is not taken (or, for REQ, answered) within `D`, e.g. 5s (default: wait)")
-	fs.DurationVar(&o.delay, "delay", 0, "wait `D` after connecting before sending, so that subscribers can join a PUB")
+	durationVar(fs, &o.timeout, "timeout", 0, "fail if a message is not taken (or, for REQ, answered) within `D`, e.g. 5s (default: wait)")
+	durationVar(fs, &o.delay, "delay", 0, "wait `D` after connecting before sending, so that subscribers can join a PUB")
 	return o
 }
 
@@ -86,8 +86,9 @@ func sendMessages(ctx context.Context, e *env, sf *sockFlags, o *sendOpts, args 
 	if err != nil {
 		return err
 	}
-	watch := watchPeers(ep.Socket)
-	err = sendFrom(ctx, e, ep, o, newMessageSource(args, o.count, e.stdin, o.format))
+	src := newMessageSource(args, o.count, e.stdin, o.format)
+	defer src.close()
+	err = sendFrom(ctx, e, ep, o, src)
 	if err != nil {
 		// Failing anyway: what is still queued is not worth waiting for.
 		ep.SetOptions(zmq.WithLinger(0))
@@ -95,10 +96,13 @@ func sendMessages(ctx context.Context, e *env, sf *sockFlags, o *sendOpts, args 
 	if cerr := ep.close(ctx); err == nil {
 		err = cerr
 	}
-	if err == nil && o.timeout > 0 {
-		err = watch.verdict(o.timeout)
+	if ctx.Err() != nil {
+		return err
 	}
-	return err
+	if err == nil && o.timeout > 0 {
+		return ep.peers.verdict(o.timeout)
+	}
+	return ep.peers.explain(err)
 }
 
 // sendFrom sends every message of src; a REQ socket prints each reply.
@@ -107,7 +111,7 @@ func sendFrom(ctx context.Context, e *env, ep *endpoint, o *sendOpts, src *messa
 		return err
 	}
 	for {
-		m, ok, err := src.next()
+		m, ok, err := src.next(ctx)
 		if err != nil || !ok {
 			return err
 		}

@@ -54,7 +54,8 @@ func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFla
 // serve it.
 type endpoint struct {
 	*zmq.Socket
-	auth *zmq.Authenticator
+	auth  *zmq.Authenticator
+	peers *peerWatch
 }
 
 // open makes, secures, binds, connects and subscribes the socket. Bound
@@ -82,7 +83,21 @@ func (f *sockFlags) create(linger time.Duration) (*endpoint, error) {
 	if err != nil {
 		return nil, checkSocketErr(err)
 	}
-	return &endpoint{Socket: s}, nil
+	return &endpoint{Socket: s, peers: watchPeers(s, f.credentialsHint())}, nil
+}
+
+// credentialsHint says which flags to check when this socket's handshakes
+// fail: a client's credentials are the usual suspect.
+func (f *sockFlags) credentialsHint() string {
+	switch {
+	case f.curveClient != "":
+		return "is the server key given to --curve-client the server's public key?"
+	case f.plainUser != "" && !f.plainServer:
+		return "check --plain-user and --plain-password"
+	case f.curveServer != "" || f.plainServer:
+		return "check the clients' credentials"
+	}
+	return ""
 }
 
 // options checks the flags and turns them into the socket's type and
@@ -181,7 +196,7 @@ func (f *sockFlags) setUp(ep *endpoint, log io.Writer) error {
 	}
 	for _, b := range f.binds {
 		if err := ep.Bind(b); err != nil {
-			return fmt.Errorf("bind %s: %w", b, checkSocketErr(err))
+			return nameEndpoint("bind", b, checkSocketErr(err))
 		}
 		if strings.Contains(b, "*") {
 			fmt.Fprintf(log, "bound %s\n", ep.LastEndpoint())
@@ -189,10 +204,19 @@ func (f *sockFlags) setUp(ep *endpoint, log io.Writer) error {
 	}
 	for _, c := range f.connects {
 		if err := ep.Connect(c); err != nil {
-			return fmt.Errorf("connect %s: %w", c, checkSocketErr(err))
+			return nameEndpoint("connect", c, checkSocketErr(err))
 		}
 	}
 	return f.subscribeAll(ep)
+}
+
+// nameEndpoint makes sure err says which endpoint failed, once: the
+// library's errors mostly name it already.
+func nameEndpoint(op, endpoint string, err error) error {
+	if strings.Contains(err.Error(), endpoint) {
+		return err
+	}
+	return fmt.Errorf("%s %s: %w", op, endpoint, err)
 }
 
 // authenticate starts the authenticator (ZAP handler) that decides whom a
