@@ -34,13 +34,12 @@ func (s *Socket) Bind(endpoint string) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
-	ln, err := transport.Listen(ep)
+	ln, err := transport.ListenTuned(ep, s.options().tuning)
 	if err != nil {
 		err = &bindError{endpoint: endpoint, err: err}
 		s.emit(EventBindFailed, endpoint, err)
 		return err
 	}
-	ln.SetTuning(s.options().tuning)
 	l := &listener{ln: ln, conns: map[net.Conn]struct{}{}}
 	s.mu.Lock()
 	if s.closing {
@@ -87,6 +86,11 @@ func (s *Socket) acceptLoop(l *listener) {
 				return
 			}
 			s.emit(EventAcceptFailed, l.ln.Endpoint(), err)
+			if errors.Is(err, transport.ErrPeerRefused) {
+				s.stats.RefusedPeers.Add(1)
+				s.options().logger().Warn("zmq: peer refused", "endpoint", l.ln.Endpoint(), "err", err)
+				continue
+			}
 			// Out of file descriptors and the like: wait rather than spin.
 			s.options().logger().Warn("zmq: accept failed", "endpoint", l.ln.Endpoint(), "err", err)
 			time.Sleep(100 * time.Millisecond)

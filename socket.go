@@ -297,6 +297,9 @@ type Stats struct {
 	HandshakeTimeouts int64
 	OversizedMessages int64
 	HeartbeatTimeouts int64
+	// RefusedPeers are connections closed as they were accepted because
+	// WithTCPAcceptFilter or an ipc filter did not admit them.
+	RefusedPeers int64
 }
 
 // Stats returns how many connections were dropped, and why.
@@ -307,5 +310,6 @@ func (s *Socket) Stats() Stats {
 		HandshakeTimeouts: s.stats.HandshakeTimeouts.Load(),
 		OversizedMessages: s.stats.OversizedMessages.Load(),
 		HeartbeatTimeouts: s.stats.HeartbeatTimeouts.Load(),
+		RefusedPeers:      s.stats.RefusedPeers.Load(),
 	}
 }

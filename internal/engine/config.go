@@ -47,6 +47,9 @@ type Stats struct {
 	HandshakeTimeouts atomic.Int64
 	OversizedMessages atomic.Int64
 	HeartbeatTimeouts atomic.Int64
+	// RefusedPeers are connections an accept filter closed; the socket
+	// counts them, not the engine.
+	RefusedPeers atomic.Int64
 }
 
 func (c *Config) logger() *slog.Logger {

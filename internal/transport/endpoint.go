@@ -17,6 +17,7 @@
 package transport
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -46,10 +47,16 @@ const maxUnixPath = 107
 type Endpoint struct {
 	Transport string // "tcp", "ipc", "inproc"
 	Address   string
+	// Source is the local "host:port" a tcp connection is made from, given
+	// as tcp://source;destination (connect only); port 0 or "*" is any.
+	Source string
 }
 
 // String returns the endpoint in ZeroMQ form, e.g. "tcp://127.0.0.1:5555".
 func (e Endpoint) String() string {
+	if e.Source != "" {
+		return e.Transport + "://" + e.Source + ";" + e.Address
+	}
 	return e.Transport + "://" + e.Address
 }
 
@@ -63,8 +70,18 @@ func Parse(s string) (Endpoint, error) {
 	if addr == "" {
 		return Endpoint{}, bad(s, "empty address")
 	}
+	var source string
 	switch proto {
 	case TCP:
+		if src, dst, ok := strings.Cut(addr, ";"); ok {
+			if strings.Contains(dst, ";") {
+				return Endpoint{}, bad(s, "more than one source address (source;destination)")
+			}
+			if _, _, err := splitTCP(s, src); err != nil {
+				return Endpoint{}, err
+			}
+			source, addr = src, dst
+		}
 		if _, _, err := splitTCP(s, addr); err != nil {
 			return Endpoint{}, err
 		}
@@ -79,7 +96,7 @@ func Parse(s string) (Endpoint, error) {
 	default:
 		return Endpoint{}, bad(s, fmt.Sprintf("unsupported transport %q", proto))
 	}
-	return Endpoint{Transport: proto, Address: addr}, nil
+	return Endpoint{Transport: proto, Address: addr, Source: source}, nil
 }
 
 // ParseBind parses s as an endpoint to bind to. A tcp host naming a local
@@ -155,7 +172,7 @@ func checkHost(s, host string) error {
 	case host == "*":
 		return nil
 	case strings.Contains(host, ";"):
-		return bad(s, "source address (src;dst) is not supported")
+		return bad(s, "more than one source address (source;destination)")
 	case len(host) > 253:
 		return bad(s, "host name too long")
 	}
@@ -204,6 +221,9 @@ func checkIPC(s, addr string) error {
 }
 
 func bindEndpoint(ep Endpoint) (Endpoint, error) {
+	if ep.Source != "" {
+		return Endpoint{}, bad(ep.String(), "a source address (source;destination) is for connect only")
+	}
 	if ep.Transport != TCP {
 		return ep, nil
 	}
@@ -285,4 +305,39 @@ func checkConnect(ep Endpoint) error {
 		return checkIPC(s, ep.Address)
 	}
 	return nil
+}
+
+// sourceAddr resolves a connect endpoint's source: an IP address, an
+// interface name (its first address) or a host name, and a port, "*" or 0
+// for any.
+func sourceAddr(ctx context.Context, ep Endpoint) (*net.TCPAddr, error) {
+	host, port, err := splitTCP(ep.String(), ep.Source)
+	if err != nil {
+		return nil, err
+	}
+	if port == "*" {
+		port = "0"
+	}
+	if ifi, err := net.InterfaceByName(host); err == nil {
+		if host, err = interfaceAddr(ifi); err != nil {
+			return nil, bad(ep.String(), err.Error())
+		}
+	}
+	if host == "*" {
+		host = ""
+	}
+	var r net.Resolver
+	addrs, err := r.LookupNetIP(ctx, "ip", host)
+	if host == "" {
+		addrs, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n, _ := strconv.Atoi(port)
+	a := &net.TCPAddr{Port: n}
+	if len(addrs) > 0 {
+		a.IP = addrs[0].Unmap().AsSlice()
+	}
+	return a, nil
 }

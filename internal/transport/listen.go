@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Listener is a bound tcp or ipc endpoint. It implements net.Listener.
@@ -26,41 +27,64 @@ type Listener struct {
 // but any other kind of file is left alone and makes the bind fail; ipc://*
 // binds "socket" in a fresh private directory under os.TempDir (libzmq uses
 // TMPDIR, TEMPDIR or TMP, else the working directory).
-func Listen(ep Endpoint) (*Listener, error) {
+func Listen(ep Endpoint) (*Listener, error) { return ListenTuned(ep, Tuning{}) }
+
+// ListenTuned is Listen with the kernel socket set up as t's NetOptions say
+// before it binds, and every connection it accepts tuned and filtered as t
+// says.
+func ListenTuned(ep Endpoint, t Tuning) (*Listener, error) {
 	ep, err := ParseBind(ep.String())
 	if err != nil {
 		return nil, err
 	}
+	lc := net.ListenConfig{Control: func(network, _ string, c syscall.RawConn) error { return t.control(network, c) }}
+	var l *Listener
 	switch ep.Transport {
 	case TCP:
-		return listenTCP(ep)
+		l, err = listenTCP(lc, ep, t.IPv6)
 	case IPC:
-		return listenIPC(ep)
+		l, err = listenIPC(lc, ep)
 	default:
 		return nil, fmt.Errorf("%w: %s: inproc is connected in-process, not by the transport package", errors.ErrUnsupported, ep)
 	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Backlog > 0 {
+		if err := relisten(l.ln, t.Backlog); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
+	l.tuning = t
+	return l, nil
 }
 
-func listenTCP(ep Endpoint) (*Listener, error) {
+func listenTCP(lc net.ListenConfig, ep Endpoint, ipv6 bool) (*Listener, error) {
 	host, port, err := splitTCP(ep.String(), ep.Address)
 	if err != nil {
 		return nil, err
 	}
 	network := "tcp"
 	if host == "*" {
+		// As libzmq: every IPv4 interface, or with ZMQ_IPV6 every
+		// interface of both families (a dual-stack socket).
 		host, network = "0.0.0.0", "tcp4"
+		if ipv6 {
+			host, network = "::", "tcp"
+		}
 	}
 	if port == "*" {
 		port = "0"
 	}
-	ln, err := net.Listen(network, net.JoinHostPort(host, port))
+	ln, err := lc.Listen(context.Background(), network, net.JoinHostPort(host, port))
 	if err != nil {
 		return nil, err
 	}
 	return &Listener{ln: ln, endpoint: TCP + "://" + ln.Addr().String()}, nil
 }
 
-func listenIPC(ep Endpoint) (*Listener, error) {
+func listenIPC(lc net.ListenConfig, ep Endpoint) (*Listener, error) {
 	path, tmpDir := ep.Address, ""
 	if path == "*" {
 		dir, err := os.MkdirTemp("", "tmp")
@@ -79,7 +103,7 @@ func listenIPC(ep Endpoint) (*Listener, error) {
 			return nil, err
 		}
 	}
-	ln, err := net.Listen("unix", path)
+	ln, err := lc.Listen(context.Background(), "unix", path)
 	if err != nil {
 		removeDir(tmpDir)
 		return nil, err
@@ -134,6 +158,10 @@ func (l *Listener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.tuning.admit(c); err != nil {
+		c.Close()
+		return nil, err
+	}
 	if err := setNoDelay(c); err != nil {
 		c.Close()
 		return nil, err
@@ -157,14 +185,21 @@ func (l *Listener) Close() error {
 
 // Dial connects to ep, applying the connect rules of ParseConnect. The
 // context bounds name resolution and connection set-up only.
-func Dial(ctx context.Context, ep Endpoint) (net.Conn, error) {
+func Dial(ctx context.Context, ep Endpoint) (net.Conn, error) { return dial(ctx, ep, NetOptions{}) }
+
+func dial(ctx context.Context, ep Endpoint, o NetOptions) (net.Conn, error) {
 	ep, err := ParseConnect(ep.String())
 	if err != nil {
 		return nil, err
 	}
-	var d net.Dialer
+	d := net.Dialer{Control: func(network, _ string, c syscall.RawConn) error { return o.control(network, c) }}
 	switch ep.Transport {
 	case TCP:
+		if ep.Source != "" {
+			if d.LocalAddr, err = sourceAddr(ctx, ep); err != nil {
+				return nil, err
+			}
+		}
 		c, err := d.DialContext(ctx, "tcp", ep.Address)
 		if err != nil {
 			return nil, err

@@ -280,14 +280,14 @@ func TestListenDialErrors(t *testing.T) {
 		dial bool
 		is   error
 	}{
-		{name: "listen inproc", ep: Endpoint{"inproc", "x"}, is: errors.ErrUnsupported},
-		{name: "dial inproc", ep: Endpoint{"inproc", "x"}, dial: true, is: errors.ErrUnsupported},
-		{name: "listen unparsed", ep: Endpoint{"tcp", "127.0.0.1"}, is: ErrEndpoint},
-		{name: "listen bad transport", ep: Endpoint{"udp", "127.0.0.1:1"}, is: ErrEndpoint},
-		{name: "dial wildcard host", ep: Endpoint{"tcp", "*:5555"}, dial: true, is: ErrEndpoint},
-		{name: "dial wildcard port", ep: Endpoint{"tcp", "127.0.0.1:*"}, dial: true, is: ErrEndpoint},
-		{name: "dial ipc wildcard", ep: Endpoint{"ipc", "*"}, dial: true, is: ErrEndpoint},
-		{name: "listen long path", ep: Endpoint{"ipc", "/" + strings.Repeat("x", 107)}, is: ErrEndpoint},
+		{name: "listen inproc", ep: Endpoint{Transport: "inproc", Address: "x"}, is: errors.ErrUnsupported},
+		{name: "dial inproc", ep: Endpoint{Transport: "inproc", Address: "x"}, dial: true, is: errors.ErrUnsupported},
+		{name: "listen unparsed", ep: Endpoint{Transport: "tcp", Address: "127.0.0.1"}, is: ErrEndpoint},
+		{name: "listen bad transport", ep: Endpoint{Transport: "udp", Address: "127.0.0.1:1"}, is: ErrEndpoint},
+		{name: "dial wildcard host", ep: Endpoint{Transport: "tcp", Address: "*:5555"}, dial: true, is: ErrEndpoint},
+		{name: "dial wildcard port", ep: Endpoint{Transport: "tcp", Address: "127.0.0.1:*"}, dial: true, is: ErrEndpoint},
+		{name: "dial ipc wildcard", ep: Endpoint{Transport: "ipc", Address: "*"}, dial: true, is: ErrEndpoint},
+		{name: "listen long path", ep: Endpoint{Transport: "ipc", Address: "/" + strings.Repeat("x", 107)}, is: ErrEndpoint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ type Tuning struct {
 	// ConnectTimeout bounds one connection attempt (ZMQ_CONNECT_TIMEOUT);
 	// 0 leaves it to the kernel.
 	ConnectTimeout time.Duration
+	NetOptions
 }
 
 // apply sets the tuning on a connection.
@@ -53,7 +54,7 @@ func DialTuned(ctx context.Context, ep Endpoint, t Tuning) (net.Conn, error) {
 		ctx, cancel = context.WithTimeout(ctx, t.ConnectTimeout)
 		defer cancel()
 	}
-	c, err := Dial(ctx, ep)
+	c, err := dial(ctx, ep, t.NetOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +65,7 @@ func DialTuned(ctx context.Context, ep Endpoint, t Tuning) (net.Conn, error) {
 	return c, nil
 }
 
-// SetTuning makes the listener tune the connections it accepts from now on.
-// It must be called before Accept is.
+// SetTuning makes the listener tune the connections it accepts from now on,
+// and filter them as its NetOptions say. It must be called before Accept is.
+// The NetOptions set before bind take effect only through ListenTuned.
 func (l *Listener) SetTuning(t Tuning) { l.tuning = t }
