@@ -34,11 +34,31 @@ type Config struct {
 	// Heartbeat sends a PING every Interval; a peer silent for Timeout is
 	// dropped; TTL is what the peer is asked to wait for us (0: none).
 	HeartbeatInterval, HeartbeatTimeout, HeartbeatTTL time.Duration
+	// Parts is the form messages from the peer must have; a peer that
+	// breaks it is dropped.
+	Parts Parts
+	// WriteGroups sends each message's Group as a frame before its body,
+	// as a RADIO does.
+	WriteGroups bool
 	// Log receives a line per dropped connection; nil logs nothing.
 	Log *slog.Logger
 	// Stats counts why connections ended.
 	Stats *Stats
 }
+
+// Parts says which messages a socket type takes from the wire.
+type Parts uint8
+
+const (
+	// AnyParts takes messages of any number of frames.
+	AnyParts Parts = iota
+	// OnePart takes single-frame messages only (the draft types).
+	OnePart
+	// GroupAndBody takes a group frame of up to zmtp.MaxGroupLength bytes
+	// and a body frame, which become one message with its Group set (a
+	// DISH reading what a RADIO writes).
+	GroupAndBody
+)
 
 // Stats counts connections dropped, by reason. Safe for concurrent use.
 type Stats struct {

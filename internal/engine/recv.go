@@ -32,6 +32,9 @@ func (a *assembler) add(body []byte) {
 	a.slab = append(a.slab, body)
 }
 
+// parts is how many frames the message being built has so far.
+func (a *assembler) parts() int { return len(a.slab) - a.start }
+
 func (a *assembler) finish() [][]byte {
 	frames := a.slab[a.start:len(a.slab):len(a.slab)]
 	a.start = len(a.slab)
@@ -69,11 +72,48 @@ func (s *session) receive() error {
 			}
 			continue
 		}
+		if s.cfg.Parts != AnyParts {
+			if err := s.checkShape(f, asm.parts()); err != nil {
+				return err
+			}
+		}
 		asm.add(f.body)
 		if f.flags&zmtp.FlagMore == 0 {
-			batch = append(batch, pipe.Msg{Frames: asm.finish(), Meta: meta, Lease: s.in.endMessage()})
+			m := pipe.Msg{Frames: asm.finish(), Meta: meta, Lease: s.in.endMessage()}
+			if s.cfg.Parts == GroupAndBody {
+				m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
+			}
+			batch = append(batch, m)
 		}
 	}
+}
+
+// checkShape holds a frame to the form the socket type takes (cfg.Parts):
+// it is frame number index of its message.
+func (s *session) checkShape(f frame, index int) error {
+	more := f.flags&zmtp.FlagMore != 0
+	switch {
+	case s.cfg.Parts == OnePart && more:
+		return fmt.Errorf("%w: a multipart message to a %s", zmtp.ErrProtocol, s.cfg.SocketType)
+	case s.cfg.Parts != GroupAndBody:
+		return nil
+	case index == 0 && !more:
+		return fmt.Errorf("%w: a message to a DISH without its group frame", zmtp.ErrProtocol)
+	case index == 0 && len(f.body) > zmtp.MaxGroupLength:
+		return fmt.Errorf("%w: group of %d bytes, longer than %d", zmtp.ErrProtocol, len(f.body), zmtp.MaxGroupLength)
+	case index > 0 && more:
+		return fmt.Errorf("%w: a multipart body to a DISH", zmtp.ErrProtocol)
+	}
+	return nil
+}
+
+// group returns b as a string, reusing the last group's string while the
+// group stays the same, so a stream of one group costs no allocation.
+func (s *session) group(b []byte) string {
+	if string(b) != s.lastGroup {
+		s.lastGroup = string(b)
+	}
+	return s.lastGroup
 }
 
 // readFrame reads one frame, opening it if the mechanism encrypts traffic,
@@ -127,6 +167,8 @@ func (s *session) command(body []byte) (pipe.Msg, bool, error) {
 		return pipe.Msg{}, false, nil
 	case zmtp.CmdSubscribe, zmtp.CmdCancel:
 		return s.subscription(cmd)
+	case zmtp.CmdJoin, zmtp.CmdLeave:
+		return s.membership(cmd)
 	case zmtp.CmdError:
 		reason, _ := zmtp.ParseErrorReason(cmd.Body)
 		return pipe.Msg{}, false, fmt.Errorf("%w: peer sent ERROR %q", zmtp.ErrProtocol, reason)
@@ -146,6 +188,24 @@ func (s *session) subscription(cmd zmtp.Command) (pipe.Msg, bool, error) {
 	}
 	copy(sub[1:], cmd.Body)
 	return pipe.Msg{Frames: [][]byte{sub}, Meta: s.peer.Meta}, true, nil
+}
+
+// membership turns a DISH's JOIN or LEAVE into a message for a RADIO.
+// Other types ignore them, as they ignore subscriptions.
+func (s *session) membership(cmd zmtp.Command) (pipe.Msg, bool, error) {
+	if s.cfg.SocketType != "RADIO" {
+		s.cfg.logger().Debug("zmq: ignored JOIN or LEAVE to a non-RADIO", "type", s.cfg.SocketType)
+		return pipe.Msg{}, false, nil
+	}
+	group, err := zmtp.ParseGroup(cmd.Body)
+	if err != nil {
+		return pipe.Msg{}, false, err
+	}
+	kind := pipe.Join
+	if cmd.Name == zmtp.CmdLeave {
+		kind = pipe.Leave
+	}
+	return pipe.Msg{Kind: kind, Group: string(group), Meta: s.peer.Meta}, true, nil
 }
 
 func (s *session) ping(body []byte) error {

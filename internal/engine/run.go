@@ -49,6 +49,8 @@ type session struct {
 	peerTTL atomic.Int64
 	pongs   chan []byte
 	readErr error
+	// lastGroup is the group of the last message a DISH read (reader's).
+	lastGroup string
 }
 
 func (s *session) stop() { s.stopOnce.Do(func() { close(s.quit) }) }

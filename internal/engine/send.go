@@ -31,6 +31,9 @@ type output struct {
 	store net.Buffers
 	// legacy peers (ZMTP 3.0) take subscriptions as messages.
 	legacy bool
+	// groups: each message goes out as its group frame, then its body.
+	groups  bool
+	scratch []byte
 }
 
 func (o *output) frame(flags byte, body []byte) error {
@@ -53,6 +56,15 @@ func (o *output) message(m pipe.Msg) error {
 	switch m.Kind {
 	case pipe.Subscribe, pipe.Cancel:
 		return o.subscription(m)
+	case pipe.Join, pipe.Leave:
+		return o.membership(m)
+	}
+	if o.groups {
+		// frame copies a body this small, so the scratch is free again.
+		o.scratch = append(o.scratch[:0], m.Group...)
+		if err := o.frame(zmtp.FlagMore, o.scratch); err != nil {
+			return err
+		}
 	}
 	last := len(m.Frames) - 1
 	for i, body := range m.Frames {
@@ -82,6 +94,15 @@ func (o *output) subscription(m pipe.Msg) error {
 	}
 	copy(body[1:], topic)
 	return o.frame(0, body)
+}
+
+// membership writes a DISH's JOIN or LEAVE.
+func (o *output) membership(m pipe.Msg) error {
+	name := zmtp.CmdJoin
+	if m.Kind == pipe.Leave {
+		name = zmtp.CmdLeave
+	}
+	return o.command(zmtp.Command{Name: name, Body: []byte(m.Group)})
 }
 
 func (o *output) command(cmd zmtp.Command) error {
@@ -114,7 +135,7 @@ func (o *output) flush() error {
 }
 
 func (s *session) writeLoop(readerDone <-chan error) error {
-	out := &output{conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe}
+	out := &output{conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe, groups: s.cfg.WriteGroups}
 	batch := make([]pipe.Msg, 0, writeBatch)
 	var tick <-chan time.Time
 	if s.cfg.HeartbeatInterval > 0 {

@@ -43,6 +43,9 @@ type Peer struct {
 	// LegacySubscribe is set for ZMTP 3.0 peers, which take subscriptions
 	// as messages rather than SUBSCRIBE/CANCEL commands.
 	LegacySubscribe bool
+	// Datagrams marks a udp endpoint: one datagram per message, no
+	// handshake, and no JOIN or LEAVE (a RADIO sends it every group).
+	Datagrams bool
 }
 
 // New returns a pipe for a connection: In bounded by recvHWM and Out by

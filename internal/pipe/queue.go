@@ -20,9 +20,15 @@ type Msg struct {
 	Meta *zmtp.Metadata
 	// Kind marks messages that travel as commands on the wire.
 	Kind Kind
+	// RoutingID names the peer a SERVER or PEER message came from or goes
+	// to; it sits beside Kind, in what would be padding.
+	RoutingID uint32
 	// Lease, when set, is the read buffer the frames were lent from; the
 	// message holds one share of it (see bufpool.Lease).
 	Lease *bufpool.Lease
+	// Group is a RADIO/DISH message's group, and the group a Join or
+	// Leave names.
+	Group string
 }
 
 // Kind tells data messages from the subscription commands that share their
@@ -35,6 +41,9 @@ const (
 	// depends on the peer's ZMTP version, so the engine picks it.
 	Subscribe
 	Cancel
+	// Join and Leave are a DISH's JOIN and LEAVE of the group in Group.
+	Join
+	Leave
 )
 
 // Wake is a level-triggered wake-up: a buffered channel of one. Signalling

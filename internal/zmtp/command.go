@@ -18,7 +18,16 @@ const (
 	CmdCancel    = "CANCEL"
 	CmdPing      = "PING"
 	CmdPong      = "PONG"
+	// CmdJoin and CmdLeave are a DISH's joining and leaving of a group,
+	// sent to a RADIO. No RFC defines them: libzmq 4.3 sends the group as
+	// the whole body, with no length before it.
+	CmdJoin  = "JOIN"
+	CmdLeave = "LEAVE"
 )
+
+// MaxGroupLength is the longest RADIO/DISH group, in bytes: libzmq 4.3's
+// ZMQ_GROUP_MAX_LENGTH.
+const MaxGroupLength = 255
 
 // MaxPingContext is the longest PING context RFC 37 allows.
 const MaxPingContext = 16
@@ -131,4 +140,14 @@ func PongCommand(context []byte) Command {
 		context = context[:MaxPingContext]
 	}
 	return Command{Name: CmdPong, Body: append([]byte(nil), context...)}
+}
+
+// ParseGroup checks the body of a JOIN or LEAVE command and returns the
+// group it names, aliasing body. A group longer than MaxGroupLength is
+// refused: libzmq would abort on one.
+func ParseGroup(body []byte) ([]byte, error) {
+	if len(body) > MaxGroupLength {
+		return nil, fmt.Errorf("%w: group of %d bytes, longer than %d", ErrProtocol, len(body), MaxGroupLength)
+	}
+	return body, nil
 }

@@ -214,3 +214,43 @@ func TestPongCommandCopies(t *testing.T) {
 		t.Fatalf("got %q %q", cmd.Name, cmd.Body)
 	}
 }
+
+// libzmq 4.3's DISH sends JOIN and LEAVE with the group as the whole body.
+func TestJoinLeaveWire(t *testing.T) {
+	wire := AppendCommand(nil, CmdJoin, []byte("weather"))
+	want := append([]byte{FlagCommand, 12, 4}, "JOINweather"...)
+	if !bytes.Equal(wire, want) {
+		t.Fatalf("JOIN is % x, want % x", wire, want)
+	}
+	tests := []struct {
+		name    string
+		body    []byte
+		wantErr bool
+	}{
+		{"group", []byte("weather"), false},
+		{"empty group", nil, false},
+		{"longest group", bytes.Repeat([]byte("g"), MaxGroupLength), false},
+		{"too long", bytes.Repeat([]byte("g"), MaxGroupLength+1), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, name := range []string{CmdJoin, CmdLeave} {
+				_, _, n, _ := ParseFrameHeader(AppendCommand(nil, name, tt.body))
+				cmd, err := ParseCommand(AppendCommand(nil, name, tt.body)[n:])
+				if err != nil || cmd.Name != name {
+					t.Fatalf("ParseCommand: %q, %v", cmd.Name, err)
+				}
+				group, err := ParseGroup(cmd.Body)
+				if tt.wantErr {
+					if !errors.Is(err, ErrProtocol) {
+						t.Fatalf("ParseGroup of %d bytes: %v, want ErrProtocol", len(tt.body), err)
+					}
+					continue
+				}
+				if err != nil || !bytes.Equal(group, tt.body) {
+					t.Fatalf("ParseGroup = %q, %v", group, err)
+				}
+			}
+		})
+	}
+}

@@ -213,3 +213,33 @@ func nextCommand(stream []byte) (Command, []byte, error) {
 	cmd, err := ParseCommand(body)
 	return cmd, stream[n+int(size):], err
 }
+
+// FuzzJoinLeave decodes command frame bodies as a RADIO does the JOIN and
+// LEAVE a DISH sends.
+func FuzzJoinLeave(f *testing.F) {
+	f.Add([]byte("\x04JOINweather"))
+	f.Add([]byte("\x05LEAVEweather"))
+	f.Add([]byte("\x04JOIN"))
+	f.Add(append([]byte("\x04JOIN"), bytes.Repeat([]byte("g"), 256)...))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cmd, err := ParseCommand(b)
+		if err != nil || (cmd.Name != CmdJoin && cmd.Name != CmdLeave) {
+			return
+		}
+		group, err := ParseGroup(cmd.Body)
+		if err != nil {
+			if !errors.Is(err, ErrProtocol) || len(cmd.Body) <= MaxGroupLength {
+				t.Fatalf("refused a %d-byte group: %v", len(cmd.Body), err)
+			}
+			return
+		}
+		if len(group) > MaxGroupLength {
+			t.Fatalf("took a %d-byte group", len(group))
+		}
+		wire := AppendCommand(nil, cmd.Name, group)
+		_, _, n, _ := ParseFrameHeader(wire)
+		if !bytes.Equal(wire[n:], b) {
+			t.Fatalf("re-encoded % x from % x", wire[n:], b)
+		}
+	})
+}

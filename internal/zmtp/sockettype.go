@@ -3,8 +3,8 @@ package zmtp
 import "fmt"
 
 // peers lists, for each socket type, the types it may talk to (RFC 37
-// "Socket Types"). The draft types (CLIENT, SERVER, RADIO, ...) are left out:
-// this module does not implement them.
+// "Socket Types"; the draft types as libzmq 4.3 pairs them, RFC 41 and its
+// siblings). DGRAM talks raw udp only, never ZMTP, so it has no peer here.
 var peers = map[string][]string{
 	"REQ":    {"REP", "ROUTER"},
 	"REP":    {"REQ", "DEALER"},
@@ -17,6 +17,15 @@ var peers = map[string][]string{
 	"PUSH":   {"PULL"},
 	"PULL":   {"PUSH"},
 	"PAIR":   {"PAIR"},
+
+	"SERVER":  {"CLIENT"},
+	"CLIENT":  {"SERVER"},
+	"RADIO":   {"DISH"},
+	"DISH":    {"RADIO"},
+	"GATHER":  {"SCATTER"},
+	"SCATTER": {"GATHER"},
+	"PEER":    {"PEER"},
+	"CHANNEL": {"CHANNEL"},
 }
 
 // Compatible reports whether a socket of type ours may talk to one of type

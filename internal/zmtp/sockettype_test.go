@@ -6,14 +6,17 @@ import (
 )
 
 func TestCompatible(t *testing.T) {
-	types := []string{"REQ", "REP", "DEALER", "ROUTER", "PUB", "XPUB", "SUB", "XSUB", "PUSH", "PULL", "PAIR"}
-	// The RFC 37 table, each valid pair written once.
+	types := []string{"REQ", "REP", "DEALER", "ROUTER", "PUB", "XPUB", "SUB", "XSUB", "PUSH", "PULL", "PAIR",
+		"SERVER", "CLIENT", "RADIO", "DISH", "GATHER", "SCATTER", "DGRAM", "PEER", "CHANNEL"}
+	// The RFC 37 table and libzmq 4.3's draft pairs, each written once.
 	valid := map[[2]string]bool{}
 	for _, p := range [][2]string{
 		{"REQ", "REP"}, {"REQ", "ROUTER"}, {"REP", "DEALER"},
 		{"DEALER", "DEALER"}, {"DEALER", "ROUTER"}, {"ROUTER", "ROUTER"},
 		{"PUB", "SUB"}, {"PUB", "XSUB"}, {"XPUB", "SUB"}, {"XPUB", "XSUB"},
 		{"PUSH", "PULL"}, {"PAIR", "PAIR"},
+		{"SERVER", "CLIENT"}, {"RADIO", "DISH"}, {"SCATTER", "GATHER"},
+		{"PEER", "PEER"}, {"CHANNEL", "CHANNEL"},
 	} {
 		valid[p] = true
 	}
@@ -25,7 +28,7 @@ func TestCompatible(t *testing.T) {
 			}
 		}
 	}
-	for _, pair := range [][2]string{{"req", "REP"}, {"REQ", "rep"}, {"STREAM", "STREAM"}, {"", ""}, {"CLIENT", "SERVER"}} {
+	for _, pair := range [][2]string{{"req", "REP"}, {"REQ", "rep"}, {"STREAM", "STREAM"}, {"", ""}, {"client", "SERVER"}, {"DGRAM", "DGRAM"}} {
 		if Compatible(pair[0], pair[1]) {
 			t.Errorf("Compatible(%q, %q) = true", pair[0], pair[1])
 		}
