@@ -34,6 +34,7 @@ const (
 	TCP    = "tcp"
 	IPC    = "ipc"
 	Inproc = "inproc"
+	UDP    = "udp" // udp.go
 )
 
 // maxUnixPath is the longest ipc address accepted: sun_path is 108 bytes on
@@ -82,6 +83,10 @@ func Parse(s string) (Endpoint, error) {
 			}
 			source, addr = src, dst
 		}
+		if _, _, err := splitTCP(s, addr); err != nil {
+			return Endpoint{}, err
+		}
+	case UDP:
 		if _, _, err := splitTCP(s, addr); err != nil {
 			return Endpoint{}, err
 		}
@@ -224,7 +229,7 @@ func bindEndpoint(ep Endpoint) (Endpoint, error) {
 	if ep.Source != "" {
 		return Endpoint{}, bad(ep.String(), "a source address (source;destination) is for connect only")
 	}
-	if ep.Transport != TCP {
+	if ep.Transport != TCP && ep.Transport != UDP {
 		return ep, nil
 	}
 	host, port, err := splitTCP(ep.String(), ep.Address)
@@ -284,7 +289,7 @@ func interfaceAddr(ifi *net.Interface) (string, error) {
 func checkConnect(ep Endpoint) error {
 	s := ep.String()
 	switch ep.Transport {
-	case TCP:
+	case TCP, UDP:
 		host, port, err := splitTCP(s, ep.Address)
 		if err != nil {
 			return err

@@ -66,13 +66,18 @@ var parseTests = []struct {
 	{in: "ipc://@" + path107[1:], want: Endpoint{Transport: "ipc", Address: "@" + path107[1:]}},
 	{in: "inproc://name", want: Endpoint{Transport: "inproc", Address: "name"}},
 	{in: "inproc://a/b:c*", want: Endpoint{Transport: "inproc", Address: "a/b:c*"}},
+	{in: "udp://127.0.0.1:5555", want: Endpoint{Transport: "udp", Address: "127.0.0.1:5555"}},
+	{in: "udp://*:5555", want: Endpoint{Transport: "udp", Address: "*:5555"}},
+	{in: "udp://*:5555", mode: connectMode, wantErr: `"*" (all interfaces) is only valid for bind`},
+	{in: "udp://127.0.0.1:0", mode: connectMode, wantErr: "port 0 is only valid for bind"},
+	{in: "udp://eth0;239.0.0.1:5555", wantErr: "source address"},
 
 	// malformed whatever the mode
 	{in: "", wantErr: `missing "://"`},
 	{in: "127.0.0.1:5555", wantErr: `missing "://"`},
 	{in: "tcp:/127.0.0.1:5555", wantErr: `missing "://"`},
 	{in: "://x", wantErr: "missing transport"},
-	{in: "udp://127.0.0.1:5555", wantErr: `unsupported transport "udp"`},
+	{in: "norm://127.0.0.1:5555", wantErr: `unsupported transport "norm"`},
 	{in: "pgm://eth0;239.192.1.1:5555", wantErr: `unsupported transport "pgm"`},
 	{in: "TCP://127.0.0.1:5555", wantErr: `unsupported transport "TCP"`},
 	{in: "tcp://", wantErr: "empty address"},
@@ -226,7 +231,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q).String() = %q", s, ep.String())
 			}
 			switch ep.Transport {
-			case TCP, IPC, Inproc:
+			case TCP, IPC, Inproc, UDP:
 			default:
 				t.Fatalf("Parse(%q) gave transport %q", s, ep.Transport)
 			}

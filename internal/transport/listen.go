@@ -12,8 +12,11 @@ import (
 )
 
 // Listener is a bound tcp or ipc endpoint. It implements net.Listener.
+// ListenUDP returns one for a udp endpoint too, which names the endpoint
+// and accepts nothing (see ListenUDP).
 type Listener struct {
-	ln       net.Listener
+	ln       net.Listener // nil for udp
+	udp      *net.UDPConn
 	endpoint string
 	// tmpDir is the directory made for ipc://*, removed again on Close.
 	tmpDir string
@@ -44,6 +47,8 @@ func ListenTuned(ep Endpoint, t Tuning) (*Listener, error) {
 		l, err = listenTCP(lc, ep, t.IPv6)
 	case IPC:
 		l, err = listenIPC(lc, ep)
+	case UDP:
+		return nil, fmt.Errorf("%w: %s: udp is bound with ListenUDP", errors.ErrUnsupported, ep)
 	default:
 		return nil, fmt.Errorf("%w: %s: inproc is connected in-process, not by the transport package", errors.ErrUnsupported, ep)
 	}
@@ -149,11 +154,19 @@ func removeDir(dir string) error {
 func (l *Listener) Endpoint() string { return l.endpoint }
 
 // Addr returns the listener's network address.
-func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+func (l *Listener) Addr() net.Addr {
+	if l.ln == nil {
+		return l.udp.LocalAddr()
+	}
+	return l.ln.Addr()
+}
 
 // Accept waits for the next connection. TCP connections have TCP_NODELAY
 // set, as libzmq does, since ZMTP does its own batching.
 func (l *Listener) Accept() (net.Conn, error) {
+	if l.ln == nil {
+		return nil, fmt.Errorf("%w: udp has no connections to accept", errors.ErrUnsupported)
+	}
 	c, err := l.ln.Accept()
 	if err != nil {
 		return nil, err
@@ -176,6 +189,9 @@ func (l *Listener) Accept() (net.Conn, error) {
 // Close stops listening and removes the ipc socket file, and for ipc://*
 // its directory. It may be called more than once.
 func (l *Listener) Close() error {
+	if l.ln == nil {
+		return nil // the udp socket is its engine's to close
+	}
 	err := l.ln.Close()
 	if errors.Is(err, net.ErrClosed) {
 		err = nil
@@ -211,6 +227,8 @@ func dial(ctx context.Context, ep Endpoint, o NetOptions) (net.Conn, error) {
 		return c, nil
 	case IPC:
 		return d.DialContext(ctx, "unix", ep.Address)
+	case UDP:
+		return nil, fmt.Errorf("%w: %s: udp is dialled with DialUDP", errors.ErrUnsupported, ep)
 	default:
 		return nil, fmt.Errorf("%w: %s: inproc is connected in-process, not by the transport package", errors.ErrUnsupported, ep)
 	}
