@@ -28,7 +28,12 @@ func (s *Socket) Bind(endpoint string) error {
 	if err != nil {
 		return err
 	}
-	if ep.Transport == transport.Inproc {
+	switch {
+	case ep.Transport == transport.UDP:
+		return s.bindUDP(endpoint, ep)
+	case s.typ == DGRAM:
+		return fmt.Errorf("%w: a DGRAM binds udp endpoints only", ErrNotSupported)
+	case ep.Transport == transport.Inproc:
 		return s.bindInproc(endpoint, ep.Address)
 	}
 	if err := s.checkOpen(); err != nil {

@@ -33,15 +33,27 @@ type dialer struct {
 // connects in the background, retrying as WithReconnectInterval says, and
 // reconnects whenever the connection is lost.
 func (s *Socket) Connect(endpoint string) error {
+	_, err := s.connectPipe(endpoint)
+	return err
+}
+
+// connectPipe connects and returns the pipe the socket type was given for
+// the endpoint.
+func (s *Socket) connectPipe(endpoint string) (*pipe.Pipe, error) {
 	ep, err := transport.ParseConnect(endpoint)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if ep.Transport == transport.Inproc {
+	switch {
+	case s.typ == DGRAM:
+		return nil, fmt.Errorf("%w: a DGRAM binds a udp endpoint and connects nowhere", ErrNotSupported)
+	case ep.Transport == transport.Inproc:
 		return s.connectInproc(endpoint, ep.Address)
+	case ep.Transport == transport.UDP:
+		return s.connectUDP(endpoint, ep)
 	}
 	if err := s.checkOpen(); err != nil {
-		return err
+		return nil, err
 	}
 	o := s.options()
 	d := &dialer{endpoint: endpoint, ep: ep, immediate: o.immediate, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
@@ -51,7 +63,7 @@ func (s *Socket) Connect(endpoint string) error {
 	if s.closing {
 		s.mu.Unlock()
 		d.cancel()
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	s.dialers[endpoint] = append(s.dialers[endpoint], d)
 	s.lastEndpoint = endpoint
@@ -59,7 +71,7 @@ func (s *Socket) Connect(endpoint string) error {
 	s.mu.Unlock()
 	s.attach(d.pipe)
 	go s.dialLoop(d)
-	return nil
+	return d.pipe, nil
 }
 
 func (s *Socket) dialLoop(d *dialer) {

@@ -91,9 +91,9 @@ type pendingConnect struct {
 	link   *inprocLink
 }
 
-func (s *Socket) connectInproc(endpoint, name string) error {
+func (s *Socket) connectInproc(endpoint, name string) (*pipe.Pipe, error) {
 	if err := s.checkOpen(); err != nil {
-		return err
+		return nil, err
 	}
 	s.ctx.mu.Lock()
 	binder := s.ctx.inproc.bound[name]
@@ -104,7 +104,7 @@ func (s *Socket) connectInproc(endpoint, name string) error {
 		s.ctx.mu.Unlock()
 		s.addLink(l)
 		s.attach(near)
-		return nil
+		return near, nil
 	}
 	s.ctx.mu.Unlock()
 	near, far := pipe.NewPair(s.ends(), binder.ends())
@@ -114,7 +114,7 @@ func (s *Socket) connectInproc(endpoint, name string) error {
 	binder.addLink(&inprocLink{endpoint: endpoint, name: name, peer: s, near: far, far: near})
 	s.attach(near)
 	binder.attach(far)
-	return nil
+	return near, nil
 }
 
 func (s *Socket) addLink(l *inprocLink) {

@@ -16,7 +16,15 @@ import (
 // as read-only; Release leaves them alone.
 type Msg struct {
 	Frames [][]byte
-	meta   *zmtp.Metadata
+	// RoutingID names the peer of a SERVER or PEER: set on each message
+	// they receive, and required on each they send. Other types leave it
+	// zero and ignore it.
+	RoutingID uint32
+	// Group is a RADIO/DISH message's group (up to 255 bytes): required
+	// on what a RADIO sends, set on what a DISH receives. Other types
+	// leave it empty and ignore it.
+	Group string
+	meta  *zmtp.Metadata
 	// lease is the read buffer small frames were lent from (see Release).
 	lease *bufpool.Lease
 }
@@ -99,9 +107,13 @@ func (m *Msg) Release() {
 	m.Frames, m.lease = nil, nil
 }
 
-func fromPipe(m pipe.Msg) Msg { return Msg{Frames: m.Frames, meta: m.Meta, lease: m.Lease} }
+func fromPipe(m pipe.Msg) Msg {
+	return Msg{Frames: m.Frames, RoutingID: m.RoutingID, Group: m.Group, meta: m.Meta, lease: m.Lease}
+}
 
 // toPipe leaves the read buffer's share behind: a message sent on may reach
 // several receivers (a capture socket, a fan-out) that would each release
 // it, so a forwarded buffer is simply not reused.
-func (m Msg) toPipe() pipe.Msg { return pipe.Msg{Frames: m.Frames, Meta: m.meta} }
+func (m Msg) toPipe() pipe.Msg {
+	return pipe.Msg{Frames: m.Frames, RoutingID: m.RoutingID, Group: m.Group, Meta: m.meta}
+}

@@ -124,11 +124,12 @@ func WithXPubManual(on bool) Option {
 	return declare("WithXPubManual", "ZMQ_XPUB_MANUAL", typesOf(XPUB), func(o *options) error { o.patterns.xpubManual = on; return nil })
 }
 
-// WithXPubNoDrop makes a PUB or XPUB wait (or return ErrAgain, see
+// WithXPubNoDrop makes a PUB, XPUB or RADIO wait (or return ErrAgain, see
 // WithSendTimeout) when a matching subscriber's queue is full, instead of
-// dropping the message for that subscriber (ZMQ_XPUB_NODROP).
+// dropping the message for that subscriber (ZMQ_XPUB_NODROP; libzmq's RADIO
+// takes it too).
 func WithXPubNoDrop(on bool) Option {
-	return declare("WithXPubNoDrop", "ZMQ_XPUB_NODROP", typesOf(PUB, XPUB), func(o *options) error { o.patterns.xpubNoDrop = on; return nil })
+	return declare("WithXPubNoDrop", "ZMQ_XPUB_NODROP", typesOf(PUB, XPUB, RADIO), func(o *options) error { o.patterns.xpubNoDrop = on; return nil })
 }
 
 // WithXPubWelcomeMsg makes a PUB or XPUB send msg to each new subscriber as

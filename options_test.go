@@ -10,7 +10,8 @@ import (
 )
 
 // allTypes are the socket types a type-specific option is tried on.
-var allTypes = []zmq.Type{zmq.PAIR, zmq.PUB, zmq.SUB, zmq.REQ, zmq.REP, zmq.DEALER, zmq.ROUTER, zmq.PULL, zmq.PUSH, zmq.XPUB, zmq.XSUB, zmq.STREAM}
+var allTypes = []zmq.Type{zmq.PAIR, zmq.PUB, zmq.SUB, zmq.REQ, zmq.REP, zmq.DEALER, zmq.ROUTER, zmq.PULL, zmq.PUSH, zmq.XPUB, zmq.XSUB, zmq.STREAM,
+	zmq.SERVER, zmq.CLIENT, zmq.RADIO, zmq.DISH, zmq.GATHER, zmq.SCATTER, zmq.DGRAM, zmq.PEER, zmq.CHANNEL}
 
 // typeSpecificOptions are the options only some socket types take, and
 // which: libzmq's own (each type's xsetsockopt), and ZMQ_CONFLATE and
@@ -30,7 +31,7 @@ var typeSpecificOptions = []struct {
 	{"WithXPubVerbose", "ZMQ_XPUB_VERBOSE", zmq.WithXPubVerbose(true), []zmq.Type{zmq.XPUB}},
 	{"WithXPubVerboser", "ZMQ_XPUB_VERBOSER", zmq.WithXPubVerboser(true), []zmq.Type{zmq.XPUB}},
 	{"WithXPubManual", "ZMQ_XPUB_MANUAL", zmq.WithXPubManual(true), []zmq.Type{zmq.XPUB}},
-	{"WithXPubNoDrop", "ZMQ_XPUB_NODROP", zmq.WithXPubNoDrop(true), []zmq.Type{zmq.PUB, zmq.XPUB}},
+	{"WithXPubNoDrop", "ZMQ_XPUB_NODROP", zmq.WithXPubNoDrop(true), []zmq.Type{zmq.PUB, zmq.XPUB, zmq.RADIO}},
 	{"WithXPubWelcomeMsg", "ZMQ_XPUB_WELCOME_MSG", zmq.WithXPubWelcomeMsg([]byte("hi")), []zmq.Type{zmq.PUB, zmq.XPUB}},
 	{"WithInvertMatching", "ZMQ_INVERT_MATCHING", zmq.WithInvertMatching(true), []zmq.Type{zmq.PUB, zmq.XPUB, zmq.SUB}},
 	{"WithConflate", "ZMQ_CONFLATE", zmq.WithConflate(true), []zmq.Type{zmq.PAIR, zmq.SUB, zmq.DEALER, zmq.PULL}},

@@ -33,6 +33,24 @@ func newPattern(s *Socket) (pattern, error) {
 		return isolate(sub{subscriberCore{sock: s}}), nil
 	case XSUB:
 		return isolate(xsub{subscriberCore: subscriberCore{sock: s}}), nil
+	case SERVER:
+		return newServer(), nil
+	case PEER:
+		return &peer{newServer()}, nil
+	case CLIENT:
+		return isolate(client{}), nil
+	case RADIO:
+		return newRadio(s), nil
+	case DISH:
+		return isolate(dish{}), nil
+	case SCATTER:
+		return isolate(scatter{}), nil
+	case GATHER:
+		return isolate(gather{}), nil
+	case CHANNEL:
+		return isolate(channel{}), nil
+	case DGRAM:
+		return isolate(dgram{}), nil
 	}
 	return nil, fmt.Errorf("%w: socket type %v", ErrNotSupported, s.typ)
 }

@@ -154,6 +154,8 @@ func (s *Socket) engineConfig() *engine.Config {
 		HeartbeatInterval: o.heartbeatIvl,
 		HeartbeatTimeout:  o.heartbeatTimeout,
 		HeartbeatTTL:      o.heartbeatTTL,
+		Parts:             s.typ.wireParts(),
+		WriteGroups:       s.typ == RADIO,
 		Log:               o.log,
 		Stats:             &s.stats,
 	}

@@ -90,6 +90,11 @@ func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
 		pipes:     map[*pipe.Pipe]struct{}{},
 	}
 	s.opts.socketType = t
+	if t == DISH {
+		// As libzmq's DISH: what it queues is JOINs and LEAVEs, not
+		// worth waiting for at Close.
+		s.opts.linger = 0
+	}
 	for _, o := range opts {
 		if err := o(&s.opts); err != nil {
 			return nil, err
@@ -143,6 +148,17 @@ func (s *Socket) options() options {
 func (s *Socket) Send(ctx context.Context, m Msg) error {
 	if len(m.Frames) == 0 {
 		return fmt.Errorf("%w: a message needs at least one frame", ErrInvalid)
+	}
+	if len(m.Frames) > 1 && s.typ.singlePart() {
+		return fmt.Errorf("%w: a %v message is one frame, not %d", ErrInvalid, s.typ, len(m.Frames))
+	}
+	// What a type does not route by stays behind, so an inproc peer sees
+	// only what its own type sets.
+	if !s.typ.routed() {
+		m.RoutingID = 0
+	}
+	if s.typ != RADIO {
+		m.Group = ""
 	}
 	var w waiter
 	defer w.stop()
