@@ -6,7 +6,7 @@ import "fmt"
 const GreetingSize = 64
 
 // SignatureSize is how many greeting bytes CheckSignature needs: the
-// 10-byte signature and the major version.
+// signature (SignatureLen bytes) and the major version.
 const SignatureSize = 11
 
 const (
@@ -38,11 +38,11 @@ func (g Greeting) Append(dst []byte) []byte {
 	return append(dst, filler[:]...)
 }
 
-// CheckSignature checks the first SignatureSize bytes of a peer's greeting,
-// so the engine can turn away a stranger or an old peer without waiting for
-// the other 53 bytes, which such a peer may never send. The 8 padding bytes
-// are not checked: RFC 23 makes them insignificant (ZMTP 1.0 put a length
-// there).
+// CheckSignature checks the first SignatureSize bytes of a ZMTP 3.x
+// greeting: the signature and a major version of 3 or more. The 8 padding
+// bytes are not checked: RFC 23 makes them insignificant (ZMTP 1.0 put a
+// length there, and RFC 15 peers still do). The engine tells older peers
+// apart before this, with PeerVersion.
 func CheckSignature(b []byte) (major byte, err error) {
 	if len(b) < SignatureSize {
 		return 0, fmt.Errorf("%w: greeting truncated (%d bytes)", ErrProtocol, len(b))
@@ -51,7 +51,7 @@ func CheckSignature(b []byte) (major byte, err error) {
 		return 0, fmt.Errorf("%w: not a ZMTP peer", ErrProtocol)
 	}
 	if b[10] < 3 {
-		return 0, fmt.Errorf("%w: ZMTP 1.0/2.0 peer not supported (version %d)", ErrProtocol, b[10])
+		return 0, fmt.Errorf("%w: not a ZMTP 3 greeting (version %d)", ErrProtocol, b[10])
 	}
 	return b[10], nil
 }

@@ -66,9 +66,9 @@ func TestCheckSignature(t *testing.T) {
 		{"bad tail", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0x7E, 3}, 0, "not a ZMTP peer"},
 		{"ZMTP 1.0", []byte{0x01, 0x00, 0x00}, 0, "truncated"},
 		{"ZMTP 1.0 long identity", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x00, 'i'}, 0, "not a ZMTP peer"},
-		{"ZMTP 2.0", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x01}, 0, "ZMTP 1.0/2.0"},
-		{"version 0", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x00}, 0, "ZMTP 1.0/2.0"},
-		{"version 2", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x02}, 0, "ZMTP 1.0/2.0"},
+		{"ZMTP 2.0", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x01}, 0, "not a ZMTP 3 greeting"},
+		{"version 0", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x00}, 0, "not a ZMTP 3 greeting"},
+		{"version 2", []byte{0xFF, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7F, 0x02}, 0, "not a ZMTP 3 greeting"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
