@@ -30,6 +30,7 @@ type options struct {
 	log                      *slog.Logger
 	reqRelaxed, reqCorrelate bool
 	immediate                bool
+	minZMTP                  int // options_zmtp.go
 	tuning                   transport.Tuning
 	patterns                 patternOptions // options_patterns.go
 }
@@ -44,6 +45,7 @@ func defaultOptions() options {
 		handshakeTimeout: 30 * time.Second,
 		sendTimeout:      -1,
 		recvTimeout:      -1,
+		minZMTP:          defaultMinZMTP,
 	}
 }
 

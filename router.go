@@ -89,7 +89,7 @@ func newRouter(s *Socket) *router {
 func (r *router) attach(p *pipe.Pipe) bool {
 	o := r.sock.patternOptions()
 	peer := p.Peer()
-	rp := &routerPeer{p: p, accepted: peer.SocketType != "" && p.EngineOut != nil}
+	rp := &routerPeer{p: p, accepted: peer.Known() && p.EngineOut != nil}
 	r.peers = append(r.peers, rp)
 	r.byPipe[p] = rp
 	if o.probeRouter {
@@ -113,7 +113,7 @@ func (r *router) attach(p *pipe.Pipe) bool {
 
 // locallyInitiated tells a pipe made by Connect from one made by Bind.
 func (r *router) locallyInitiated(p *pipe.Pipe, peer pipe.Peer) bool {
-	if peer.SocketType == "" {
+	if !peer.Known() {
 		return true // tcp or ipc before the handshake, or inproc before the bind
 	}
 	s := r.sock
@@ -143,7 +143,7 @@ func (r *router) identify(rp *routerPeer, o patternView) bool {
 		return true
 	}
 	peer := rp.p.Peer()
-	if peer.SocketType == "" {
+	if !peer.Known() {
 		return false
 	}
 	id := peer.RoutingID

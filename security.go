@@ -150,6 +150,7 @@ func (s *Socket) engineConfig() *engine.Config {
 		ZAP:               s.ctx.zapHandler(s, o),
 		ZAPDomain:         o.zapDomain,
 		HandshakeTimeout:  o.handshakeTimeout,
+		OldestZMTP:        o.minZMTP,
 		MaxMsgSize:        o.maxMsgSize,
 		HeartbeatInterval: o.heartbeatIvl,
 		HeartbeatTimeout:  o.heartbeatTimeout,

@@ -26,6 +26,10 @@ type Config struct {
 	ZAP func(*zmtp.ZAPRequest) zmtp.ZAPReply
 	// ZAPDomain is passed to the handler (ZMQ_ZAP_DOMAIN).
 	ZAPDomain string
+	// OldestZMTP is the oldest ZMTP major version a peer may speak: 1 or 2
+	// also take ZMTP 1.0 and 2.0 peers (NULL only, see oldestVersion);
+	// anything else takes ZMTP 3.x peers only.
+	OldestZMTP int
 	// HandshakeTimeout bounds the greeting and security handshake (0: none).
 	HandshakeTimeout time.Duration
 	// MaxMsgSize bounds each frame's size (negative: none). A peer that

@@ -21,6 +21,11 @@ type Conn struct {
 	peer  pipe.Peer
 	// askedZAP records that a ZAP handler vouched for the peer.
 	askedZAP bool
+	// version is the peer's ZMTP version.
+	version zmtp.Version
+	// subscribeAll has the session hand the socket a subscription to
+	// everything first: an unversioned ZMTP 1.0 subscriber sends none.
+	subscribeAll bool
 }
 
 // Peer is what the handshake told about the other end.
@@ -56,37 +61,21 @@ func (c *Conn) handshake(asServer bool) error {
 		PeerAddress: peerIP(c.conn),
 	})
 	greeting := zmtp.Greeting{Major: 3, Minor: 1, Mechanism: mech.Name(), AsServer: asServer}
-	if _, err := c.conn.Write(greeting.Append(nil)); err != nil {
-		return err
-	}
-	peerGreeting, err := c.readGreeting()
+	peer, err := c.greet(greeting, c.oldestVersion(mech))
 	if err != nil {
 		return err
 	}
-	if peerGreeting.Mechanism != mech.Name() {
-		return fmt.Errorf("%w: peer uses mechanism %s, we use %s", zmtp.ErrProtocol, peerGreeting.Mechanism, mech.Name())
+	c.version = peer.version
+	if peer.version != zmtp.ZMTP3 {
+		return c.oldHandshake(peer)
+	}
+	if peer.v3.Mechanism != mech.Name() {
+		return fmt.Errorf("%w: peer uses mechanism %s, we use %s", zmtp.ErrProtocol, peer.v3.Mechanism, mech.Name())
 	}
 	if err := c.runMechanism(mech); err != nil {
 		return err
 	}
-	return c.acceptPeer(mech, peerGreeting)
-}
-
-// readGreeting refuses a peer of an old ZMTP version as soon as its first
-// eleven bytes tell, rather than waiting for a greeting it will never send.
-func (c *Conn) readGreeting() (zmtp.Greeting, error) {
-	if err := c.in.need(11); err != nil {
-		return zmtp.Greeting{}, err
-	}
-	if _, err := zmtp.CheckSignature(c.in.buffered()[:11]); err != nil {
-		return zmtp.Greeting{}, err
-	}
-	if err := c.in.need(zmtp.GreetingSize); err != nil {
-		return zmtp.Greeting{}, err
-	}
-	g, err := zmtp.ParseGreeting(c.in.buffered()[:zmtp.GreetingSize])
-	c.in.r += zmtp.GreetingSize
-	return g, err
+	return c.acceptPeer(mech, peer.v3)
 }
 
 func (c *Conn) runMechanism(mech zmtp.Mechanism) error {

@@ -47,6 +47,10 @@ type input struct {
 	// read on its own, so the body after it lands straight in its own
 	// buffer instead of being read into ours and copied.
 	largeStream bool
+	// framing reads frame headers of a wire other than ZMTP 3 (ZMTP 1.0
+	// and 2.0). nil is ZMTP 3's, called directly so that the common case
+	// pays no indirect call per frame.
+	framing zmtp.Framing
 }
 
 // frame is one frame as read: body may alias the read buffer.
@@ -155,7 +159,7 @@ func (in *input) fillHeader() error {
 	if in.lentFrames > 0 {
 		in.fresh()
 	}
-	n, err := in.src.Read(in.buf[:zmtp.MaxFrameHeader])
+	n, err := in.src.Read(in.buf[:in.maxHeader()])
 	in.w = n
 	if n > 0 {
 		if in.onRead != nil {
@@ -215,6 +219,13 @@ func (in *input) next(limit int64) (frame, error) {
 	return frame{flags: hdr.flags, body: body}, nil
 }
 
+func (in *input) maxHeader() int {
+	if in.framing == nil {
+		return zmtp.MaxFrameHeader
+	}
+	return in.framing.MaxHeader()
+}
+
 type header struct {
 	flags byte
 	size  uint64
@@ -227,7 +238,16 @@ func (in *input) header() (header, error) {
 		}
 	}
 	for {
-		flags, size, n, err := zmtp.ParseFrameHeader(in.buffered())
+		var flags byte
+		var size uint64
+		var n int
+		var err error
+		// ZMTP 3's parser is called directly: see input.framing.
+		if in.framing == nil {
+			flags, size, n, err = zmtp.ParseFrameHeader(in.buffered())
+		} else {
+			flags, size, n, err = in.framing.ParseHeader(in.buffered())
+		}
 		if err != nil {
 			return header{}, err
 		}
@@ -272,7 +292,14 @@ const growStep = 4 << 20
 // complete reports whether a whole frame is buffered, so the reader can hand
 // over what it has parsed before it blocks in a read.
 func (in *input) complete() bool {
-	_, size, n, err := zmtp.ParseFrameHeader(in.buffered())
+	var size uint64
+	var n int
+	var err error
+	if in.framing == nil {
+		_, size, n, err = zmtp.ParseFrameHeader(in.buffered())
+	} else {
+		_, size, n, err = in.framing.ParseHeader(in.buffered())
+	}
 	if err != nil {
 		return true // let next report it
 	}

@@ -52,6 +52,9 @@ func (s *session) receive() error {
 	s.in.startMessages()
 	batch := make([]pipe.Msg, 0, deliverBatch)
 	meta := s.peer.Meta
+	if s.subscribeAll {
+		batch = append(batch, pipe.Msg{Frames: [][]byte{{1}}, Meta: meta})
+	}
 	for {
 		if len(batch) > 0 && (len(batch) == cap(batch) || !s.in.complete()) {
 			if err := s.deliver(batch); err != nil {

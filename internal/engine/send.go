@@ -29,11 +29,16 @@ type output struct {
 	mark  int // start of buf not yet referenced by vec
 	vec   net.Buffers
 	store net.Buffers
-	// legacy peers (ZMTP 3.0) take subscriptions as messages.
+	// legacy peers (ZMTP 3.0 and older) take subscriptions as messages.
 	legacy bool
 	// groups: each message goes out as its group frame, then its body.
 	groups  bool
 	scratch []byte
+	// framing writes frame headers of a wire other than ZMTP 3; nil is
+	// ZMTP 3's (see input.framing).
+	framing zmtp.Framing
+	// noCommands is set for ZMTP 1.0 and 2.0 peers, which have none.
+	noCommands bool
 }
 
 func (o *output) frame(flags byte, body []byte) error {
@@ -42,7 +47,11 @@ func (o *output) frame(flags byte, body []byte) error {
 		o.buf, err = o.codec.Seal(o.buf, flags, body)
 		return err
 	}
-	o.buf = zmtp.AppendFrameHeader(o.buf, flags, len(body))
+	if o.framing == nil {
+		o.buf = zmtp.AppendFrameHeader(o.buf, flags, len(body))
+	} else {
+		o.buf = o.framing.AppendHeader(o.buf, flags, len(body))
+	}
 	if len(body) < gatherThreshold {
 		o.buf = append(o.buf, body...)
 		return nil
@@ -106,6 +115,11 @@ func (o *output) membership(m pipe.Msg) error {
 }
 
 func (o *output) command(cmd zmtp.Command) error {
+	if o.noCommands {
+		// Nothing sends one to such a peer (no heartbeats, subscriptions
+		// as messages): this is a bug, not to be put on the wire.
+		return fmt.Errorf("%w: %s command for a peer without commands", zmtp.ErrProtocol, cmd.Name)
+	}
 	if o.codec == nil {
 		o.buf = zmtp.AppendCommand(o.buf, cmd.Name, cmd.Body)
 		return nil
@@ -135,10 +149,15 @@ func (o *output) flush() error {
 }
 
 func (s *session) writeLoop(readerDone <-chan error) error {
-	out := &output{conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe, groups: s.cfg.WriteGroups}
+	out := &output{
+		conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe, groups: s.cfg.WriteGroups,
+		framing: s.in.framing, noCommands: s.version != zmtp.ZMTP3,
+	}
 	batch := make([]pipe.Msg, 0, writeBatch)
 	var tick <-chan time.Time
-	if s.cfg.HeartbeatInterval > 0 {
+	// ZMTP 1.0 and 2.0 have no PING: libzmq sends none to such peers
+	// either, and does not time them out.
+	if s.cfg.HeartbeatInterval > 0 && s.version == zmtp.ZMTP3 {
 		t := time.NewTicker(s.cfg.HeartbeatInterval)
 		defer t.Stop()
 		tick = t.C

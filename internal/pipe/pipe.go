@@ -40,13 +40,20 @@ type Peer struct {
 	SocketType string
 	// Meta holds every property the peer's messages carry.
 	Meta *zmtp.Metadata
-	// LegacySubscribe is set for ZMTP 3.0 peers, which take subscriptions
-	// as messages rather than SUBSCRIBE/CANCEL commands.
+	// LegacySubscribe is set for ZMTP 3.0 and older peers, which take
+	// subscriptions as messages rather than SUBSCRIBE/CANCEL commands.
 	LegacySubscribe bool
 	// Datagrams marks a udp endpoint: one datagram per message, no
 	// handshake, and no JOIN or LEAVE (a RADIO sends it every group).
 	Datagrams bool
+	// NoSocketType marks a ZMTP 1.0 peer that sent no greeting, so no
+	// socket type: it is known all the same.
+	NoSocketType bool
 }
+
+// Known reports whether a handshake has told who the peer is; a pipe made
+// by Connect has no peer until its first handshake.
+func (p Peer) Known() bool { return p.SocketType != "" || p.NoSocketType }
 
 // New returns a pipe for a connection: In bounded by recvHWM and Out by
 // sendHWM; the socket's wake-ups are signalled when In gets a message and
