@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq node-peers perf-tools fuzz bench bench-patterns demo
+.PHONY: test vet unit interop libzmq node-peers jeromq perf-tools fuzz bench bench-patterns demo
 
 test: vet unit interop
 
@@ -21,12 +21,16 @@ perf-tools: libzmq
 	@$(MAKE) -s -C bench/c >/dev/null
 
 # The interop tests need cgo and Debian's libzmq; they live in their own
-# module so the main module stays cgo-free.
-interop: libzmq node-peers
+# module so the main module stays cgo-free. interop/jeromq needs JeroMQ 0.3.6
+# and a JDK.
+interop: libzmq node-peers jeromq
 	cd interop && CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 libzmq:
 	@bash scripts/install-libzmq.sh
+
+jeromq:
+	@bash scripts/install-jeromq.sh
 
 # npm's zeromq (libzmq 4.3.5 with the draft API and ws) and jszmq, from
 # interop/node's lock file.
