@@ -33,11 +33,12 @@ const defaultMinZMTP = 2
 // 2.0 peer, and the peer's Identity if it sent one. A peer refused is
 // counted in Stats().ProtocolErrors and logged.
 func WithMinZMTPVersion(major int) Option {
-	return func(o *options) error {
+	// libzmq has no such option, only the build switch PR #4932 proposes.
+	return declare("WithMinZMTPVersion", "", anyType, func(o *options) error {
 		if major < 1 || major > 3 {
 			return fmt.Errorf("%w: minimum ZMTP version %d (1, 2 or 3)", ErrInvalid, major)
 		}
 		o.minZMTP = major
 		return nil
-	}
+	})
 }
