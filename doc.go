@@ -1,6 +1,9 @@
 // Package zmq is ZeroMQ in pure Go: the messaging patterns of libzmq over
-// ZMTP 3.1, so it talks to libzmq, pyzmq, JeroMQ and NetMQ peers, with no
-// cgo.
+// ZMTP 3.1, with no cgo. It talks to libzmq 4.x and what is built on it
+// (pyzmq, ...) and to other ZMTP 3.x implementations; and, as libzmq 4.3
+// does, it falls back to ZMTP 2.0 for peers that speak nothing newer, such
+// as JeroMQ 0.3 and libzmq 3.x. Its tests run it against libzmq 4.3 and
+// JeroMQ 0.3.6.
 //
 // # Sockets and patterns
 //
@@ -53,4 +56,16 @@
 // WithPlainServer/WithPlainClient and WithCurveServer/WithCurveClient select
 // the PLAIN and CURVE mechanisms; an Authenticator (ZAP, RFC 27) decides who
 // may connect.
+//
+// # Older peers
+//
+// Each connection's ZMTP version is settled by the greetings, which are sent
+// in steps, as libzmq sends them, so that an older peer can read them.
+// ZMTP 2.0 (RFC 15) peers are taken by default and ZMTP 1.0 (RFC 13,
+// libzmq 2.x) peers only with WithMinZMTPVersion(1), which says why;
+// WithMinZMTPVersion(3) refuses both. Such peers talk NULL only: a socket
+// with PLAIN, CURVE or a ZAP domain refuses them, as libzmq does, since
+// they have no security handshake. They exchange no heartbeats; their
+// messages carry the Peer-Address property, and Socket-Type and Identity
+// when the peer's greeting told them.
 package zmq
