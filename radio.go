@@ -127,6 +127,14 @@ func (r *radio) send(m *pipe.Msg) error {
 	matched = append(matched, r.datagrams...)
 	defer r.release(matched)
 	if r.sock.patternOptions().xpubNoDrop {
+		if len(matched) == 1 {
+			// One push tells whether there is room, and arms the
+			// queue if not.
+			if !matched[0].Out.Push(*m) {
+				return errWouldBlock
+			}
+			return nil
+		}
 		for _, p := range matched {
 			if !p.Out.Writable() {
 				return errWouldBlock

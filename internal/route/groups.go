@@ -83,6 +83,10 @@ func (g *Groups) Len() int { return len(g.members) }
 // a group twice, or leaving one not joined, is refused, as in libzmq.
 type GroupSet struct {
 	groups map[string]struct{}
+	// last is the group Has found last: messages come in runs of one
+	// group, and comparing two strings that share their bytes is cheaper
+	// than hashing one.
+	last string
 }
 
 // Add joins group and reports whether it was not joined already.
@@ -103,12 +107,21 @@ func (s *GroupSet) Remove(group string) bool {
 		return false
 	}
 	delete(s.groups, group)
+	if group == s.last {
+		s.last = ""
+	}
 	return true
 }
 
 // Has reports whether group is joined.
 func (s *GroupSet) Has(group string) bool {
+	if group == s.last && group != "" {
+		return true
+	}
 	_, ok := s.groups[group]
+	if ok {
+		s.last = group
+	}
 	return ok
 }
 

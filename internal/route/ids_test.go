@@ -92,6 +92,6 @@ func TestGroupSet(t *testing.T) {
 		t.Fatalf("Each: %v", all)
 	}
 	if !s.Remove("weather") || s.Remove("weather") || s.Has("weather") {
-		t.Fatal("Remove")
+		t.Fatal("Remove: a group found just before is still found")
 	}
 }
