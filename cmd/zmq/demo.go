@@ -22,9 +22,10 @@ const demoHelp = `
 usage: zmq demo
 
 Runs each messaging pattern in turn over tcp on localhost (inproc for the
-exclusive pair), all sides in this one process, and says what happened:
-request-reply, pipeline, exclusive pair, publish-subscribe and a
-request-reply broker. It exits 0 when every pattern worked.
+exclusive pair, udp for group messaging), all sides in this one process,
+and says what happened: request-reply, pipeline, exclusive pair,
+publish-subscribe, a request-reply broker, and RADIO/DISH group messaging
+(libzmq's draft types). It exits 0 when every pattern worked.
 
 example:
   go run ./cmd/zmq demo
@@ -53,6 +54,7 @@ var demoSteps = []demoStep{
 	{"exclusive pair", demoPair},
 	{"publish-subscribe", demoPubSub},
 	{"broker", demoBroker},
+	{"radio-dish", demoRadioDish},
 }
 
 func runDemo(ctx context.Context, e *env, args []string) error {

@@ -14,7 +14,8 @@ func TestDemo(t *testing.T) {
 		`exclusive pair: step 1 signalled step 2, step 2 signalled step 3`,
 		`publish-subscribe: publisher sent 2 weather and 2 sports updates; subscriber filtering on "weather" got "weather london 12C", "weather paris 15C"`,
 		"broker: 3 REQ clients -> ROUTER/DEALER proxy -> 2 REP workers; every client got its reply",
-		"all 5 patterns worked",
+		`radio-dish: radio sent 2 weather and 2 sports datagrams over udp; dish that joined "weather" got "weather london 12C", "weather paris 15C"`,
+		"all 6 patterns worked",
 	)
 	if r.stderr != "" {
 		t.Errorf("stderr: %s", r.stderr)

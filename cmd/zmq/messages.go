@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"time"
 
@@ -139,3 +140,18 @@ type timeoutError struct {
 }
 
 func (e *timeoutError) Error() string { return fmt.Sprintf("%s within %v", e.what, e.timeout) }
+
+// labelled puts in front of a draft type's message what travels beside it:
+// a SERVER's or PEER's routing id (in decimal), a DISH's group.
+func labelled(m zmq.Msg, t zmq.Type) zmq.Msg {
+	var label string
+	switch t {
+	case zmq.SERVER, zmq.PEER:
+		label = strconv.FormatUint(uint64(m.RoutingID), 10)
+	case zmq.DISH:
+		label = m.Group
+	default:
+		return m
+	}
+	return zmq.Msg{Frames: append([][]byte{[]byte(label)}, m.Frames...)}
+}

@@ -19,13 +19,17 @@ usage: zmq recv [options]
 Opens a socket (PULL unless --type says otherwise) and prints each message
 it receives, one a line, until --count messages have come, --timeout passes
 without one (exit status 1), or it is interrupted. A REP socket answers
-each request with the request itself.
+each request with the request itself. A SERVER or PEER prints the sender's
+routing id before each message, a DISH the group, as a ROUTER prints the
+sender's identity frame; a DGRAM prints the address, then the body.
 
 examples:
   zmq recv --bind tcp://127.0.0.1:5555 --count 1 &
   zmq send --connect tcp://127.0.0.1:5555 hello
 
   zmq recv --type SUB --connect tcp://127.0.0.1:5556 --subscribe weather --format json
+  zmq recv --type DISH --join weather --join news --bind udp://127.0.0.1:5556
+  zmq recv --type SERVER --bind tcp://127.0.0.1:5557 --delimiter ' '
 `
 
 // recvOpts are the flags of the commands that receive.
@@ -33,6 +37,8 @@ type recvOpts struct {
 	format  *msgFormat
 	count   int
 	timeout time.Duration
+	// answers: each message is answered (zmq rep); a REP always is.
+	answers bool
 }
 
 func addRecvFlags(fs *flag.FlagSet) *recvOpts {
@@ -90,7 +96,7 @@ func receive(ctx context.Context, e *env, sf *sockFlags, o *recvOpts, reply answ
 		return err
 	}
 	linger := time.Duration(0)
-	if typ, _ := zmq.ParseType(sf.typeName); typ == zmq.REP {
+	if typ, _ := zmq.ParseType(sf.typeName); typ == zmq.REP || o.answers {
 		linger = recvLinger
 	}
 	ep, err := sf.open(e.stderr, linger)
@@ -115,12 +121,14 @@ func receiveAll(ctx context.Context, e *env, s *zmq.Socket, o *recvOpts, reply a
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stdout, o.format.encode(m))
+		fmt.Fprintln(e.stdout, o.format.encode(labelled(m, s.Type())))
 		p.step()
-		if s.Type() != zmq.REP {
+		if s.Type() != zmq.REP && !o.answers {
 			continue
 		}
-		if err := sendTimeout(ctx, s, reply(m), o.timeout); err != nil {
+		r := reply(m)
+		r.RoutingID = m.RoutingID // a SERVER answers the CLIENT that asked
+		if err := sendTimeout(ctx, s, r, o.timeout); err != nil {
 			return err
 		}
 	}

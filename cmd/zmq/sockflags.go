@@ -18,6 +18,7 @@ type sockFlags struct {
 	binds         listFlag
 	connects      listFlag
 	subscribe     listFlag
+	join          listFlag
 	hwm           optionalInt
 	plainUser     string
 	plainPassword string
@@ -33,12 +34,13 @@ type sockFlags struct {
 func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFlags {
 	f := &sockFlags{typeName: defaultType}
 	if !fixedType {
-		fs.StringVar(&f.typeName, "type", defaultType, "socket `TYPE`: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB")
+		fs.StringVar(&f.typeName, "type", defaultType, "socket `TYPE`: "+typeList+" (the last nine are libzmq's draft types)")
 	}
 	fs.Var(&f.binds, "bind", "bind to `ENDPOINT` (repeatable), e.g. tcp://*:5555, ipc:///tmp/x, tcp://127.0.0.1:* for any port")
 	fs.Var(&f.connects, "connect", "connect to `ENDPOINT` (repeatable)")
 	if !fixedType {
 		fs.Var(&f.subscribe, "subscribe", "SUB/XSUB: receive messages starting with `TOPIC` (repeatable; default every message)")
+		fs.Var(&f.join, "join", "DISH: receive the messages of `GROUP` (repeatable; at least one)")
 	}
 	fs.Var(&f.hwm, "hwm", "high-water mark, send and receive, in `messages` (0 is none; default libzmq's 1000)")
 	fs.StringVar(&f.plainUser, "plain-user", "", "PLAIN `USER`: the login of a client, or the one user a --plain-server lets in")
@@ -56,6 +58,8 @@ type endpoint struct {
 	*zmq.Socket
 	auth  *zmq.Authenticator
 	peers *peerWatch
+	// peerID is the routing id of the peer a PEER connected to last.
+	peerID uint32
 }
 
 // open makes, secures, binds, connects and subscribes the socket. Bound
@@ -105,13 +109,19 @@ func (f *sockFlags) credentialsHint() string {
 func (f *sockFlags) options() (zmq.Type, []zmq.Option, error) {
 	typ, err := zmq.ParseType(f.typeName)
 	if err != nil {
-		return 0, nil, usagef("unknown socket type %q (want PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB or XSUB)", f.typeName)
+		return 0, nil, usagef("unknown socket type %q (want one of %s)", f.typeName, typeList)
 	}
 	if len(f.binds)+len(f.connects) == 0 {
 		return 0, nil, usagef("say where: --bind or --connect ENDPOINT")
 	}
 	if len(f.subscribe) > 0 && typ != zmq.SUB && typ != zmq.XSUB {
 		return 0, nil, usagef("--subscribe is for SUB and XSUB sockets, not %v", typ)
+	}
+	switch {
+	case len(f.join) > 0 && typ != zmq.DISH:
+		return 0, nil, usagef("--join is for DISH sockets, not %v", typ)
+	case len(f.join) == 0 && typ == zmq.DISH:
+		return 0, nil, usagef("a DISH receives only the groups it joins: say which with --join GROUP")
 	}
 	opts, err := f.security()
 	if err != nil {
@@ -202,12 +212,28 @@ func (f *sockFlags) setUp(ep *endpoint, log io.Writer) error {
 			fmt.Fprintf(log, "bound %s\n", ep.LastEndpoint())
 		}
 	}
+	for _, g := range f.join {
+		if err := ep.Join(g); err != nil {
+			return fmt.Errorf("--join %q: %w", g, err)
+		}
+	}
 	for _, c := range f.connects {
-		if err := ep.Connect(c); err != nil {
+		if err := f.connect(ep, c); err != nil {
 			return nameEndpoint("connect", c, checkSocketErr(err))
 		}
 	}
 	return f.subscribeAll(ep)
+}
+
+// connect connects; a PEER remembers the routing id of the peer it
+// connects to, to send there.
+func (f *sockFlags) connect(ep *endpoint, c string) error {
+	if ep.Type() != zmq.PEER {
+		return ep.Connect(c)
+	}
+	id, err := ep.ConnectPeer(c)
+	ep.peerID = id
+	return err
 }
 
 // nameEndpoint makes sure err says which endpoint failed, once: the
@@ -273,6 +299,26 @@ func (ep *endpoint) close(ctx context.Context) error {
 	return err
 }
 
+// typeList names the socket types the commands take.
+const typeList = "PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, " +
+	"SERVER, CLIENT, RADIO, DISH, GATHER, SCATTER, DGRAM, PEER, CHANNEL"
+
 // canSend and canRecv say which way a socket type carries messages.
-func canSend(t zmq.Type) bool { return t != zmq.SUB && t != zmq.PULL }
-func canRecv(t zmq.Type) bool { return t != zmq.PUB && t != zmq.PUSH }
+func canSend(t zmq.Type) bool {
+	return t != zmq.SUB && t != zmq.PULL && t != zmq.DISH && t != zmq.GATHER
+}
+
+func canRecv(t zmq.Type) bool {
+	return t != zmq.PUB && t != zmq.PUSH && t != zmq.RADIO && t != zmq.SCATTER
+}
+
+// udpOnly tells a socket all of whose endpoints are udp: no handshake ever
+// tells whether a peer is there.
+func (f *sockFlags) udpOnly() bool {
+	for _, e := range append(append([]string(nil), f.binds...), f.connects...) {
+		if !strings.HasPrefix(e, "udp://") {
+			return false
+		}
+	}
+	return true
+}
