@@ -26,6 +26,14 @@
 //   - Exclusive pair (RFC 31): two PAIR sockets, typically between goroutines
 //     over inproc.
 //   - STREAM talks to plain TCP peers that do not speak ZMTP.
+//   - libzmq's draft types, single-part, with what routes a message beside
+//     it in Msg: SERVER and CLIENT (RFC 41; a SERVER labels each message
+//     with the sender's RoutingID and replies by it), RADIO and DISH (group
+//     messaging: a DISH Joins groups, a RADIO sends each message in its
+//     Group, also over udp), SCATTER and GATHER (the single-part PUSH and
+//     PULL), PEER (a SERVER that also connects: ConnectPeer gives the new
+//     peer's id), CHANNEL (the single-part PAIR) and DGRAM (raw udp, each
+//     message [address, body]). See docs/DRAFT.md.
 //
 // # Endpoints
 //
@@ -35,6 +43,8 @@
 // joins two sockets of one Context directly: messages are handed over by
 // reference, with no copy. Either side may bind; connecting first is fine,
 // the socket retries in the background and queues what is sent meanwhile.
+// "udp://host:port" is for RADIO (connect), DISH and DGRAM (bind): one
+// datagram per message, unicast only.
 //
 // # Messages, blocking and errors
 //

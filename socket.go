@@ -306,7 +306,8 @@ func (s *Socket) wakeAll() {
 	s.writable.Signal()
 }
 
-// Stats are counts of connections the socket dropped, by reason.
+// Stats are counts of connections the socket dropped, by reason, and of
+// the datagrams its udp endpoints dropped.
 type Stats struct {
 	ProtocolErrors    int64
 	AuthFailures      int64

@@ -130,7 +130,7 @@ func udpError(endpoint string, err error) error {
 	case errors.Is(err, syscall.EADDRINUSE):
 		return fmt.Errorf("%w: %s: %v", ErrAddrInUse, endpoint, err)
 	case errors.Is(err, errors.ErrUnsupported):
-		return fmt.Errorf("%w: %v (only unicast is supported; see docs/UDP.md)", ErrNotSupported, err)
+		return fmt.Errorf("%w: %v (only unicast is supported; see docs/DRAFT.md)", ErrNotSupported, err)
 	case errors.Is(err, transport.ErrEndpoint):
 		return err
 	}
