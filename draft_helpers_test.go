@@ -103,6 +103,8 @@ func (p *rawPeer) handshakeFull(socketType string) {
 // each, until the connection ends; a frame out of place ends it too.
 func (p *rawPeer) groupedMessages() <-chan [2]string {
 	out := make(chan [2]string, 64)
+	stop := make(chan struct{})
+	p.t.Cleanup(func() { close(stop) })
 	go func() {
 		defer close(out)
 		for {
@@ -114,7 +116,11 @@ func (p *rawPeer) groupedMessages() <-chan [2]string {
 			if err != nil || flags != 0 {
 				return
 			}
-			out <- [2]string{string(group), string(body)}
+			select {
+			case out <- [2]string{string(group), string(body)}:
+			case <-stop:
+				return
+			}
 		}
 	}()
 	return out
