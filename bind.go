@@ -137,6 +137,7 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 	// event can count on the peer taking messages.
 	s.emit(EventHandshakeSucceeded, endpoint, nil)
 	err = c.Run(p)
+	s.connectionLost(p, false)
 	p.In.CloseWrite()
 	s.detach(p)
 	s.emit(EventDisconnected, endpoint, err)

@@ -2,9 +2,11 @@ package zmq
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/purezmq/zmq/internal/engine"
@@ -27,6 +29,9 @@ type dialer struct {
 	// gets there first.
 	retire sync.Once
 	conn   net.Conn // the live connection, guarded by the socket's mu
+	// stopped says why WithReconnectStop gave the endpoint up; set by
+	// connectOnce, read by dialLoop.
+	stopped error
 }
 
 // Connect connects to endpoint. The peer need not be there yet: the socket
@@ -84,6 +89,11 @@ func (s *Socket) dialLoop(d *dialer) {
 			connections++
 			backoff.Reset()
 		}
+		if d.stopped != nil {
+			o.logger().Warn("zmq: reconnection stopped", "endpoint", d.endpoint, "err", d.stopped)
+			s.emit(EventClosed, d.endpoint, d.stopped)
+			break
+		}
 		if s.lingerDone(d) || o.reconnectMin < 0 {
 			break
 		}
@@ -122,8 +132,12 @@ func (s *Socket) lingerDone(d *dialer) bool {
 // reports whether the handshake succeeded.
 func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	s.emit(EventConnectDelayed, d.endpoint, nil)
-	conn, err := transport.DialTuned(d.ctx, d.ep, s.options().tuning)
+	o := s.options()
+	conn, err := transport.DialTuned(d.ctx, d.ep, o.tuning)
 	if err != nil {
+		if o.reconnectStop&ReconnectStopConnRefused != 0 && errors.Is(err, syscall.ECONNREFUSED) {
+			d.stopped = fmt.Errorf("reconnect stopped: %w", err)
+		}
 		return false
 	}
 	s.emit(EventConnected, d.endpoint, nil)
@@ -138,6 +152,9 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	c, err := engine.Handshake(conn, s.engineConfig())
 	if err != nil {
 		s.handshakeFailed(d.endpoint, err)
+		if o.reconnectStop&ReconnectStopHandshakeFailed != 0 {
+			d.stopped = fmt.Errorf("reconnect stopped: handshake failed: %w", err)
+		}
 		return false
 	}
 	d.pipe.SetPeer(c.Peer())
@@ -149,6 +166,7 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	}
 	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
 	err = c.Run(d.pipe)
+	s.connectionLost(d.pipe, true)
 	if d.immediate {
 		// As libzmq's ZMQ_IMMEDIATE ends the pipe with its connection,
 		// what was queued for it goes too.

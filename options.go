@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq/internal/transport"
+	"github.com/purezmq/zmq/internal/zmtp"
 )
 
 // options are a socket's settings; the defaults are libzmq 4.3's.
@@ -32,6 +33,12 @@ type options struct {
 	immediate                bool
 	minZMTP                  int // options_zmtp.go
 	tuning                   transport.Tuning
+	metadata                 zmtp.Metadata
+	helloMsg                 []byte
+	disconnectMsg            []byte
+	hiccupMsg                []byte
+	reconnectStop            ReconnectStop
+	zapEnforce               bool
 	patterns                 patternOptions // options_patterns.go
 }
 

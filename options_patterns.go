@@ -19,6 +19,10 @@ type patternOptions struct {
 	// streamSilent is WithStreamNotify(false): the zero value notifies,
 	// as libzmq's default does.
 	streamSilent bool
+
+	routerNotify        RouterNotify
+	onlyFirstSubscribe  bool
+	xpubManualLastValue bool
 }
 
 // patternView is what a socket type reads of its options.

@@ -36,6 +36,12 @@ var typeSpecificOptions = []struct {
 	{"WithInvertMatching", "ZMQ_INVERT_MATCHING", zmq.WithInvertMatching(true), []zmq.Type{zmq.PUB, zmq.XPUB, zmq.SUB}},
 	{"WithConflate", "ZMQ_CONFLATE", zmq.WithConflate(true), []zmq.Type{zmq.PAIR, zmq.SUB, zmq.DEALER, zmq.PULL}},
 	{"WithStreamNotify", "ZMQ_STREAM_NOTIFY", zmq.WithStreamNotify(false), []zmq.Type{zmq.STREAM}},
+	{"WithRouterNotify", "ZMQ_ROUTER_NOTIFY", zmq.WithRouterNotify(zmq.NotifyConnect), []zmq.Type{zmq.ROUTER}},
+	{"WithHelloMsg", "ZMQ_HELLO_MSG", zmq.WithHelloMsg([]byte("hi")), []zmq.Type{zmq.DEALER, zmq.ROUTER}},
+	{"WithDisconnectMsg", "ZMQ_DISCONNECT_MSG", zmq.WithDisconnectMsg([]byte("bye")), []zmq.Type{zmq.ROUTER}},
+	{"WithHiccupMsg", "ZMQ_HICCUP_MSG", zmq.WithHiccupMsg([]byte("oops")), []zmq.Type{zmq.DEALER}},
+	{"WithOnlyFirstSubscribe", "ZMQ_ONLY_FIRST_SUBSCRIBE", zmq.WithOnlyFirstSubscribe(true), []zmq.Type{zmq.XPUB, zmq.XSUB}},
+	{"WithXPubManualLastValue", "ZMQ_XPUB_MANUAL_LAST_VALUE", zmq.WithXPubManualLastValue(true), []zmq.Type{zmq.XPUB}},
 }
 
 // An option the socket type does not have is refused, by NewSocket and by

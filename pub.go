@@ -50,6 +50,8 @@ type publisher struct {
 	pending  []notice
 	manual   route.MTrie[*subscriber]
 	lastPipe *subscriber
+	// sendLast: WithXPubManualLastValue's next send goes to lastPipe only.
+	sendLast *subscriber
 }
 
 // subscriber is one pipe of a publisher.
@@ -130,6 +132,9 @@ func (c *publisher) detach(p *pipe.Pipe) {
 	if c.lastPipe == sb {
 		c.lastPipe = nil
 	}
+	if c.sendLast == sb {
+		c.sendLast = nil
+	}
 }
 
 // forget drops every subscription of sb. An XPUB tells the application of
@@ -202,9 +207,18 @@ func (c *publisher) incoming(sb *subscriber, m pipe.Msg, o patternView) {
 		c.subscription(sb, m.Kind == pipe.Subscribe, topic, m, o)
 		return
 	}
+	if o.onlyFirstSubscribe && len(m.Frames) > 0 && isSubscription(m.Frames[0]) {
+		// The first frame is the subscription; the rest are data.
+		f := m.Frames[0]
+		c.subscription(sb, f[0] == 1, f[1:], m, o)
+		if c.xpub && len(m.Frames) > 1 {
+			c.pending = append(c.pending, notice{msg: pipe.Msg{Frames: m.Frames[1:], Meta: m.Meta}})
+		}
+		return
+	}
 	plain := true
 	for _, f := range m.Frames {
-		if isSubscription(f) {
+		if isSubscription(f) && !o.onlyFirstSubscribe {
 			plain = false
 			break
 		}
@@ -273,8 +287,10 @@ func (c *publisher) send(m *pipe.Msg) error {
 	c.refresh(o)
 	c.epoch++
 	matched := c.matched[:0]
+	only := c.sendLast
+	c.sendLast = nil
 	c.subs.Match(m.Frames[0], func(sb *subscriber) {
-		if sb.mark != c.epoch {
+		if sb.mark != c.epoch && (only == nil || sb == only) {
 			sb.mark = c.epoch
 			matched = append(matched, sb)
 		}

@@ -26,6 +26,9 @@ type router struct {
 	waiting []*routerPeer
 	// nextID numbers made-up ids, from a random start as in libzmq.
 	nextID uint32
+	// notices are what WithRouterNotify asks for, and messages held back
+	// behind them, received before anything else.
+	notices []pipe.Msg
 	// prefix carves the id-prefixed frame lists and id copies of received
 	// messages out of shared blocks: a message costs no allocation of its
 	// own, and each gets ids and frames of its own all the same.
@@ -100,6 +103,7 @@ func (r *router) attach(p *pipe.Pipe) bool {
 			if r.byID[string(id)] == nil {
 				rp.id, rp.named = id, true
 				r.byID[string(id)] = rp
+				r.notify(rp, o, NotifyConnect)
 				return true
 			}
 			r.sock.options().logger().Warn("zmq: connect routing id already in use; using the peer's", "id", id)
@@ -158,7 +162,23 @@ func (r *router) identify(rp *routerPeer, o patternView) bool {
 	}
 	rp.id, rp.ignored = append([]byte(nil), id...), false
 	r.byID[string(rp.id)] = rp
+	r.notify(rp, o, NotifyConnect)
 	return true
+}
+
+// notify queues [id, ""] for the application, if WithRouterNotify asks
+// for this event.
+func (r *router) notify(rp *routerPeer, o patternView, event RouterNotify) {
+	if o.routerNotify&event != 0 && rp.id != nil {
+		r.notices = append(r.notices, pipe.Msg{Frames: [][]byte{append([]byte(nil), rp.id...), {}}})
+	}
+}
+
+// connectionLost: a connecting pipe's peer went; a new one may come.
+func (r *router) connectionLost(p *pipe.Pipe) {
+	if rp := r.byPipe[p]; rp != nil {
+		r.notify(rp, r.sock.patternOptions(), NotifyDisconnect)
+	}
 }
 
 // handOver moves old out of the way of a newcomer with its id: it gets a
@@ -220,6 +240,7 @@ func (r *router) reconnected(p *pipe.Pipe) {
 		}
 		return
 	}
+	defer r.notify(rp, o, NotifyConnect)
 	newID := p.Peer().RoutingID
 	if rp.named || len(newID) == 0 || bytes.Equal(newID, rp.id) {
 		return
@@ -268,8 +289,12 @@ func (r *router) detach(p *pipe.Pipe) {
 	}
 }
 
-// drop removes rp from the fair queue.
+// drop removes rp from the fair queue, once what it sent has been read,
+// and tells the application if it asked.
 func (r *router) drop(rp *routerPeer) {
+	if !rp.ignored {
+		r.notify(rp, r.sock.patternOptions(), NotifyDisconnect)
+	}
 	for i, x := range r.peers {
 		if x == rp {
 			r.peers = append(r.peers[:i], r.peers[i+1:]...)
@@ -288,6 +313,9 @@ func (r *router) drop(rp *routerPeer) {
 func (r *router) recv() (pipe.Msg, error) {
 	if len(r.waiting) > 0 {
 		r.checkWaiting()
+	}
+	if len(r.notices) > 0 {
+		return r.nextNotice(), nil
 	}
 	var dead []*routerPeer
 	defer func() {
@@ -310,9 +338,35 @@ func (r *router) recv() (pipe.Msg, error) {
 		frames := r.prefix.frameList(len(m.Frames) + 1)
 		frames[0] = r.prefix.copyBytes(rp.id)
 		copy(frames[1:], m.Frames)
-		return pipe.Msg{Frames: frames, Meta: m.Meta, Lease: m.Lease}, nil
+		m = pipe.Msg{Frames: frames, Meta: m.Meta, Lease: m.Lease}
+		if len(r.notices) > 0 {
+			// The peer was identified as its message was read: its
+			// connect notice goes first.
+			r.notices = append(r.notices, m)
+			return r.nextNotice(), nil
+		}
+		return m, nil
+	}
+	// The peers that left are dropped now, not on the way out, so that
+	// their disconnect notices are seen by this receive.
+	for _, rp := range dead {
+		r.drop(rp)
+	}
+	dead = nil
+	if len(r.notices) > 0 {
+		return r.nextNotice(), nil
 	}
 	return pipe.Msg{}, errWouldBlock
+}
+
+func (r *router) nextNotice() pipe.Msg {
+	m := r.notices[0]
+	r.notices[0] = pipe.Msg{}
+	r.notices = r.notices[1:]
+	if len(r.notices) == 0 {
+		r.notices = nil
+	}
+	return m
 }
 
 // pop returns rp's next message if rp has an id; an ignored peer's

@@ -157,7 +157,17 @@ func (s *Socket) engineConfig() *engine.Config {
 		HeartbeatTTL:      o.heartbeatTTL,
 		Parts:             s.typ.wireParts(),
 		WriteGroups:       s.typ == RADIO,
+		Metadata:          o.metadata,
+		Hello:             helloFrames(o.helloMsg),
 		Log:               o.log,
 		Stats:             &s.stats,
 	}
+}
+
+// helloFrames is the hello message as the engine sends it, nil for none.
+func helloFrames(msg []byte) [][]byte {
+	if msg == nil {
+		return nil
+	}
+	return [][]byte{msg}
 }

@@ -50,6 +50,9 @@ func (c *publisher) subscribe(topic []byte) error {
 	}
 	if c.lastPipe != nil {
 		c.subs.Add(topic, c.lastPipe)
+		if c.sock.patternOptions().xpubManualLastValue {
+			c.sendLast = c.lastPipe
+		}
 	}
 	return nil
 }

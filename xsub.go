@@ -13,6 +13,19 @@ type xsub struct {
 }
 
 func (x *xsub) send(m *pipe.Msg) error {
+	if x.sock.patternOptions().onlyFirstSubscribe && isSubscription(m.Frames[0]) && len(m.Frames) > 1 {
+		// The first frame is the subscription, the rest data: the whole
+		// message goes upstream as it is, where a publisher takes its
+		// first frame for the subscription (libzmq's do too), and the
+		// subscription is kept to be sent again to new publishers.
+		if f := m.Frames[0]; f[0] == 1 {
+			x.subs.Add(f[1:])
+		} else {
+			x.subs.Remove(f[1:])
+		}
+		pushAll(&x.fan, m, x.pipes, samePipe)
+		return nil
+	}
 	if !isSubscription(m.Frames[0]) {
 		// To every publisher, dropped where a queue is full.
 		pushAll(&x.fan, m, x.pipes, samePipe)

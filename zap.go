@@ -81,6 +81,12 @@ func (c *Context) zapHandler(s *Socket, o options) func(*zmtp.ZAPRequest) zmtp.Z
 		}
 	}
 	if c.zapBound() == nil {
+		if o.zapEnforce {
+			// WithZAPEnforceDomain: no handler, no entry.
+			return func(*zmtp.ZAPRequest) zmtp.ZAPReply {
+				return zmtp.ZAPReply{StatusCode: "500", StatusText: errNoZAPHandler.Error()}
+			}
+		}
 		return nil
 	}
 	timeout := o.handshakeTimeout

@@ -44,6 +44,11 @@ type Config struct {
 	// WriteGroups sends each message's Group as a frame before its body,
 	// as a RADIO does.
 	WriteGroups bool
+	// Metadata are more properties sent in READY (ZMQ_METADATA).
+	Metadata zmtp.Metadata
+	// Hello is a message sent to the peer first on the connection,
+	// before anything queued (ZMQ_HELLO_MSG); nil sends none.
+	Hello [][]byte
 	// Log receives a line per dropped connection; nil logs nothing.
 	Log *slog.Logger
 	// Stats counts why connections ended.

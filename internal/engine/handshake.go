@@ -191,7 +191,7 @@ func (c *Conn) localMetadata() zmtp.Metadata {
 	if len(c.cfg.RoutingID) > 0 {
 		meta = append(meta, zmtp.Property{Name: "Identity", Value: string(c.cfg.RoutingID)})
 	}
-	return meta
+	return append(meta, c.cfg.Metadata...)
 }
 
 // peerIP is the peer's IP address for tcp, "" for other transports.

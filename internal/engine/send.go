@@ -162,6 +162,11 @@ func (s *session) writeLoop(readerDone <-chan error) error {
 		defer t.Stop()
 		tick = t.C
 	}
+	if s.cfg.Hello != nil {
+		if err := s.write(out, []pipe.Msg{{Frames: s.cfg.Hello}}); err != nil {
+			return err
+		}
+	}
 	for {
 		var closed bool
 		batch, closed = s.pipe.Out.PopBatch(batch[:0], writeBatch)
