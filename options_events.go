@@ -36,29 +36,31 @@ func WithRouterNotify(events RouterNotify) Option {
 // before anything queued, and again on each reconnection (ZMQ_HELLO_MSG);
 // nil sends none.
 func WithHelloMsg(msg []byte) Option {
-	return declare("WithHelloMsg", "ZMQ_HELLO_MSG", typesOf(DEALER, ROUTER), func(o *options) error {
+	return declare("WithHelloMsg", "ZMQ_HELLO_MSG", typesOf(DEALER, ROUTER, CLIENT, SERVER, PEER), func(o *options) error {
 		o.helloMsg = cloneMsg(msg)
 		return nil
 	})
 }
 
-// WithDisconnectMsg makes a ROUTER receive msg from a peer whose connection
-// ends, as if the peer had sent it last (so [routing id, msg])
+// WithDisconnectMsg makes a ROUTER, SERVER or PEER receive msg from a peer
+// whose connection ends, as if the peer had sent it last (a ROUTER gets
+// [routing id, msg], a SERVER or PEER msg with the peer's RoutingID)
 // (ZMQ_DISCONNECT_MSG); nil turns it off. With WithHeartbeat it tells a
 // server that a client went silent.
 func WithDisconnectMsg(msg []byte) Option {
-	return declare("WithDisconnectMsg", "ZMQ_DISCONNECT_MSG", typesOf(ROUTER), func(o *options) error {
+	return declare("WithDisconnectMsg", "ZMQ_DISCONNECT_MSG", typesOf(ROUTER, SERVER, PEER), func(o *options) error {
 		o.disconnectMsg = cloneMsg(msg)
 		return nil
 	})
 }
 
-// WithHiccupMsg makes a connecting DEALER receive msg when the connection
+// WithHiccupMsg makes a connecting DEALER, CLIENT or PEER receive msg when
+// the connection
 // to one of its endpoints ends, before it reconnects (ZMQ_HICCUP_MSG): the
 // peer may have lost state, and the application hears of it; nil turns it
 // off.
 func WithHiccupMsg(msg []byte) Option {
-	return declare("WithHiccupMsg", "ZMQ_HICCUP_MSG", typesOf(DEALER), func(o *options) error {
+	return declare("WithHiccupMsg", "ZMQ_HICCUP_MSG", typesOf(DEALER, CLIENT, PEER), func(o *options) error {
 		o.hiccupMsg = cloneMsg(msg)
 		return nil
 	})

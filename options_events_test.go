@@ -278,3 +278,41 @@ func freePort(t *testing.T) string {
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	return port
 }
+
+// The same messages on the draft types: a CLIENT's hello reaches the
+// SERVER first, the SERVER hears of the CLIENT leaving with its routing
+// id, and a CLIENT whose SERVER went receives its hiccup.
+func TestHelloDisconnectHiccupDraftTypes(t *testing.T) {
+	server := newSocket(t, zmq.SERVER, zmq.WithDisconnectMsg([]byte("gone")))
+	ep := bind(t, server, "tcp://127.0.0.1:*")
+	client, err := zmq.NewSocket(zmq.CLIENT, zmq.WithLinger(0), zmq.WithHelloMsg([]byte("hello")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	connect(t, client, ep)
+	send(t, client, "request")
+	hello, err := server.Recv(ctxT(t))
+	if err != nil || hello.String() != "hello" {
+		t.Fatalf("SERVER received %q, %v; want the hello first", hello, err)
+	}
+	req, err := server.Recv(ctxT(t))
+	if err != nil || req.String() != "request" || req.RoutingID != hello.RoutingID {
+		t.Fatalf("SERVER received %q from %d, %v; want the request from %d", req, req.RoutingID, err, hello.RoutingID)
+	}
+	client.Close()
+	gone, err := server.Recv(ctxT(t))
+	if err != nil || gone.String() != "gone" || gone.RoutingID != hello.RoutingID {
+		t.Fatalf("SERVER received %q from %d, %v; want the disconnect message from %d", gone, gone.RoutingID, err, hello.RoutingID)
+	}
+
+	server2 := newSocket(t, zmq.SERVER)
+	ep2 := bind(t, server2, "tcp://127.0.0.1:*")
+	client2 := newSocket(t, zmq.CLIENT, zmq.WithHiccupMsg([]byte("hiccup")))
+	connect(t, client2, ep2)
+	send(t, client2, "ping")
+	if _, err := server2.Recv(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	server2.Close()
+	expect(t, client2, "hiccup")
+}

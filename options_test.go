@@ -37,9 +37,9 @@ var typeSpecificOptions = []struct {
 	{"WithConflate", "ZMQ_CONFLATE", zmq.WithConflate(true), []zmq.Type{zmq.PAIR, zmq.SUB, zmq.DEALER, zmq.PULL}},
 	{"WithStreamNotify", "ZMQ_STREAM_NOTIFY", zmq.WithStreamNotify(false), []zmq.Type{zmq.STREAM}},
 	{"WithRouterNotify", "ZMQ_ROUTER_NOTIFY", zmq.WithRouterNotify(zmq.NotifyConnect), []zmq.Type{zmq.ROUTER}},
-	{"WithHelloMsg", "ZMQ_HELLO_MSG", zmq.WithHelloMsg([]byte("hi")), []zmq.Type{zmq.DEALER, zmq.ROUTER}},
-	{"WithDisconnectMsg", "ZMQ_DISCONNECT_MSG", zmq.WithDisconnectMsg([]byte("bye")), []zmq.Type{zmq.ROUTER}},
-	{"WithHiccupMsg", "ZMQ_HICCUP_MSG", zmq.WithHiccupMsg([]byte("oops")), []zmq.Type{zmq.DEALER}},
+	{"WithHelloMsg", "ZMQ_HELLO_MSG", zmq.WithHelloMsg([]byte("hi")), []zmq.Type{zmq.DEALER, zmq.ROUTER, zmq.CLIENT, zmq.SERVER, zmq.PEER}},
+	{"WithDisconnectMsg", "ZMQ_DISCONNECT_MSG", zmq.WithDisconnectMsg([]byte("bye")), []zmq.Type{zmq.ROUTER, zmq.SERVER, zmq.PEER}},
+	{"WithHiccupMsg", "ZMQ_HICCUP_MSG", zmq.WithHiccupMsg([]byte("oops")), []zmq.Type{zmq.DEALER, zmq.CLIENT, zmq.PEER}},
 	{"WithOnlyFirstSubscribe", "ZMQ_ONLY_FIRST_SUBSCRIBE", zmq.WithOnlyFirstSubscribe(true), []zmq.Type{zmq.XPUB, zmq.XSUB}},
 	{"WithXPubManualLastValue", "ZMQ_XPUB_MANUAL_LAST_VALUE", zmq.WithXPubManualLastValue(true), []zmq.Type{zmq.XPUB}},
 }
