@@ -133,8 +133,12 @@ func (s *Socket) lingerDone(d *dialer) bool {
 func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	s.emit(EventConnectDelayed, d.endpoint, nil)
 	o := s.options()
-	conn, err := transport.DialTuned(d.ctx, d.ep, o.tuning)
+	conn, err := transport.DialTuned(d.ctx, d.ep, o.dialTuning())
 	if err != nil {
+		if errors.Is(err, transport.ErrProxy) && d.ctx.Err() == nil {
+			s.stats.ProxyFailures.Add(1)
+			o.logger().Warn("zmq: connect through SOCKS proxy failed", "endpoint", d.endpoint, "err", err)
+		}
 		if o.reconnectStop&ReconnectStopConnRefused != 0 && errors.Is(err, syscall.ECONNREFUSED) {
 			d.stopped = fmt.Errorf("reconnect stopped: %w", err)
 		}

@@ -39,6 +39,8 @@ type options struct {
 	hiccupMsg                []byte
 	reconnectStop            ReconnectStop
 	zapEnforce               bool
+	socksProxy               string
+	socksUser, socksPassword string
 	patterns                 patternOptions // options_patterns.go
 }
 

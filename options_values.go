@@ -72,6 +72,9 @@ type OptionValues struct {
 	InvertMatching           bool
 	Conflate                 bool
 	StreamNotify             bool
+	// SOCKSProxy and SOCKSUser are the proxy and its user name (the
+	// password is not read back).
+	SOCKSProxy, SOCKSUser string
 }
 
 // Options returns the socket's options as they stand (see OptionValues).
@@ -104,6 +107,7 @@ func (s *Socket) Options() OptionValues {
 		XPubManual: p.xpubManual, XPubManualLastValue: p.xpubManualLastValue, XPubNoDrop: p.xpubNoDrop,
 		XPubWelcomeMsg: cloneSlice(p.xpubWelcome), OnlyFirstSubscribe: p.onlyFirstSubscribe,
 		InvertMatching: p.invertMatching, Conflate: p.conflate, StreamNotify: !p.streamSilent,
+		SOCKSProxy: o.socksProxy, SOCKSUser: o.socksUser,
 	}
 	if v.Mechanism == "" {
 		v.Mechanism = "NULL"

@@ -317,6 +317,9 @@ type Stats struct {
 	// RefusedPeers are connections closed as they were accepted because
 	// WithTCPAcceptFilter or an ipc filter did not admit them.
 	RefusedPeers int64
+	// ProxyFailures are connection attempts that failed at the SOCKS
+	// proxy (WithSOCKSProxy): refused, garbled or silent.
+	ProxyFailures int64
 }
 
 // Stats returns how many connections were dropped, and why.
@@ -328,5 +331,6 @@ func (s *Socket) Stats() Stats {
 		OversizedMessages: s.stats.OversizedMessages.Load(),
 		HeartbeatTimeouts: s.stats.HeartbeatTimeouts.Load(),
 		RefusedPeers:      s.stats.RefusedPeers.Load(),
+		ProxyFailures:     s.stats.ProxyFailures.Load(),
 	}
 }

@@ -79,6 +79,9 @@ type Stats struct {
 	// RefusedPeers are connections an accept filter closed; the socket
 	// counts them, not the engine.
 	RefusedPeers atomic.Int64
+	// ProxyFailures are connection attempts a SOCKS proxy failed; the
+	// socket counts them.
+	ProxyFailures atomic.Int64
 }
 
 func (c *Config) logger() *slog.Logger {

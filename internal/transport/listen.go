@@ -216,7 +216,12 @@ func dial(ctx context.Context, ep Endpoint, o NetOptions) (net.Conn, error) {
 				return nil, err
 			}
 		}
-		c, err := d.DialContext(ctx, "tcp", ep.Address)
+		var c net.Conn
+		if o.Proxy != nil {
+			c, err = dialSOCKS(ctx, &d, o.Proxy, ep.Address)
+		} else {
+			c, err = d.DialContext(ctx, "tcp", ep.Address)
+		}
 		if err != nil {
 			return nil, err
 		}

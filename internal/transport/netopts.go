@@ -42,6 +42,9 @@ type NetOptions struct {
 	// peers only whose credentials match one of them (ZMQ_IPC_FILTER_UID,
 	// _GID, _PID): a user id, a group of the peer's user, or a process id.
 	PeerUIDs, PeerGIDs, PeerPIDs []int
+	// Proxy, when set, is the SOCKS5 proxy tcp connections are made
+	// through (ZMQ_SOCKS_PROXY).
+	Proxy *SOCKS
 }
 
 // control sets the options that must be set before bind or connect.
