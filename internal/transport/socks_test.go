@@ -46,7 +46,12 @@ func TestSOCKSFailures(t *testing.T) {
 		{"no method", false, func(c net.Conn) { skip(c, 3); c.Write([]byte{5, 0xff}) }, "accepts none of our methods"},
 		{"unoffered method", false, func(c net.Conn) { skip(c, 3); c.Write([]byte{5, 2}) }, "was not offered"},
 		{"login refused", true, func(c net.Conn) { skip(c, 4); c.Write([]byte{5, 2}); skip(c, 2+3+1+3); c.Write([]byte{1, 1}) }, "refused the user name and password"},
-		{"connection refused", false, func(c net.Conn) { skip(c, 3); c.Write([]byte{5, 0}); skip(c, 10); c.Write([]byte{5, 5, 0, 1, 0, 0, 0, 0, 0, 0}) }, "connection refused"},
+		{"connection refused", false, func(c net.Conn) {
+			skip(c, 3)
+			c.Write([]byte{5, 0})
+			skip(c, 10)
+			c.Write([]byte{5, 5, 0, 1, 0, 0, 0, 0, 0, 0})
+		}, "connection refused"},
 		{"bad address type", false, func(c net.Conn) { skip(c, 3); c.Write([]byte{5, 0}); skip(c, 10); c.Write([]byte{5, 0, 0, 9, 0}) }, "address type 0x9"},
 		{"cut short", false, func(c net.Conn) { skip(c, 3); c.Write([]byte{5, 0}); skip(c, 10); c.Write([]byte{5, 0, 0, 1, 127}) }, "connect reply: EOF"},
 		{"silent", false, func(c net.Conn) { io.Copy(io.Discard, c) }, "no answer in time"},
