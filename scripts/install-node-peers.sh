@@ -5,8 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../interop/node"
 if ! command -v npm >/dev/null; then
-  echo "npm is missing: install Node.js (Debian: apt-get install -y nodejs npm)" >&2
-  exit 1
+  # A fresh machine: Debian's Node.js and npm, as install-libzmq.sh does
+  # for libzmq.
+  if [ "$(id -u)" != 0 ]; then
+    echo "npm is missing; run as root or: sudo apt-get install -y nodejs npm" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq nodejs npm >/dev/null
 fi
 stamp=node_modules/.lock-stamp
 if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
