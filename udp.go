@@ -41,18 +41,24 @@ func (s *Socket) bindUDP(endpoint string, ep transport.Endpoint) error {
 		conn.Close()
 		return ErrClosed
 	}
+	s.wg.Add(1) // before Close can wait, as closing is not set yet
 	s.mu.Unlock()
 	if !s.attach(p) {
 		conn.Close()
+		s.wg.Done()
+		if s.isClosed() {
+			return ErrClosed
+		}
 		return fmt.Errorf("%w: a DGRAM binds one endpoint", ErrNotSupported)
 	}
+	// Filed even if Close has begun meanwhile: the pipe is attached, so
+	// Close ends its queue, and the engine closes the socket when done.
 	s.mu.Lock()
 	s.listeners[endpoint] = append(s.listeners[endpoint], l)
 	if resolved := ln.Endpoint(); resolved != endpoint {
 		s.listeners[resolved] = append(s.listeners[resolved], l)
 	}
 	s.lastEndpoint = ln.Endpoint()
-	s.wg.Add(1)
 	s.mu.Unlock()
 	s.emit(EventListening, ln.Endpoint(), nil)
 	go s.serveUDP(l, conn, p)
@@ -97,7 +103,11 @@ func (s *Socket) connectUDP(endpoint string, ep transport.Endpoint) (*pipe.Pipe,
 	s.lastEndpoint = endpoint
 	s.wg.Add(1)
 	s.mu.Unlock()
-	s.attach(d.pipe)
+	if !s.attach(d.pipe) {
+		// Closing meanwhile: nothing will end the pipe's queue, so the
+		// engine starts on a closed socket and ends at once.
+		conn.Close()
+	}
 	s.emit(EventConnected, endpoint, nil)
 	go s.serveUDPDialer(d, conn)
 	return d.pipe, nil
