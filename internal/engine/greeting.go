@@ -31,53 +31,59 @@ type peerGreeting struct {
 // frame, and a socket that refuses such peers could not tell why.
 func (c *Conn) greet(ours zmtp.Greeting, oldest int) (peerGreeting, error) {
 	full := ours.Append(make([]byte, 0, zmtp.GreetingSize))
-	sent := zmtp.AppendSignature(make([]byte, 0, zmtp.SignatureLen), len(c.cfg.RoutingID))
-	if _, err := c.conn.Write(sent); err != nil {
+	v, sentMajor, err := c.readVersion(full[zmtp.SignatureLen])
+	if err != nil {
 		return peerGreeting{}, err
 	}
-	var peer peerGreeting
-	for {
-		v, need, err := zmtp.PeerVersion(c.in.buffered())
-		if err != nil {
-			return peerGreeting{}, err
-		}
-		if need == 0 {
-			peer.version = v
-			break
-		}
-		if need > zmtp.SignatureLen && len(sent) == zmtp.SignatureLen {
-			// A versioned peer: the major version can go.
-			if _, err := c.conn.Write(full[zmtp.SignatureLen : zmtp.SignatureLen+1]); err != nil {
-				return peerGreeting{}, err
-			}
-			sent = full[:zmtp.SignatureLen+1]
-		}
-		if err := c.in.need(need); err != nil {
-			return peerGreeting{}, err
-		}
+	if v.Major() < oldest {
+		return peerGreeting{}, c.refusal(v, oldest)
 	}
-	if peer.version.Major() < oldest {
-		return peerGreeting{}, c.refusal(peer.version, oldest)
-	}
-	switch peer.version {
+	peer := peerGreeting{version: v}
+	switch v {
 	case zmtp.ZMTP10Unversioned:
 		// Nothing more: the peer's bytes so far are its identity frame.
 		return peer, nil
 	case zmtp.ZMTP10, zmtp.ZMTP20:
-		return peer, c.finishV2Greeting(&peer, len(sent) > zmtp.SignatureLen)
+		return peer, c.finishV2Greeting(&peer, sentMajor)
 	}
-	if len(sent) < len(full) {
-		if _, err := c.conn.Write(full[len(sent):]); err != nil {
-			return peerGreeting{}, err
-		}
+	rest := full[zmtp.SignatureLen:]
+	if sentMajor {
+		rest = rest[1:]
+	}
+	if _, err := c.conn.Write(rest); err != nil {
+		return peerGreeting{}, err
 	}
 	if err := c.in.need(zmtp.GreetingSize); err != nil {
 		return peerGreeting{}, err
 	}
-	g, err := zmtp.ParseGreeting(c.in.buffered()[:zmtp.GreetingSize])
+	peer.v3, err = zmtp.ParseGreeting(c.in.buffered()[:zmtp.GreetingSize])
 	c.in.r += zmtp.GreetingSize
-	peer.v3 = g
 	return peer, err
+}
+
+// readVersion sends our signature and reads the peer's first bytes until
+// they tell its version, sending our major version once the peer's
+// signature shows it has one too.
+func (c *Conn) readVersion(major byte) (v zmtp.Version, sentMajor bool, err error) {
+	signature := zmtp.AppendSignature(make([]byte, 0, zmtp.SignatureLen), len(c.cfg.RoutingID))
+	if _, err := c.conn.Write(signature); err != nil {
+		return 0, false, err
+	}
+	for {
+		v, need, err := zmtp.PeerVersion(c.in.buffered())
+		if err != nil || need == 0 {
+			return v, sentMajor, err
+		}
+		if need > zmtp.SignatureLen && !sentMajor {
+			if _, err := c.conn.Write([]byte{major}); err != nil {
+				return 0, false, err
+			}
+			sentMajor = true
+		}
+		if err := c.in.need(need); err != nil {
+			return 0, false, err
+		}
+	}
 }
 
 // finishV2Greeting sends the end of a ZMTP 2.0 greeting, our major version
