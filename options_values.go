@@ -28,6 +28,7 @@ type OptionValues struct {
 	MaxMsgSize                                        int64
 	HeartbeatInterval, HeartbeatTimeout, HeartbeatTTL time.Duration
 	HandshakeTimeout                                  time.Duration
+	MinZMTPVersion                                    int
 	Immediate                                         bool
 	// Mechanism is "NULL", "PLAIN" or "CURVE"; SecurityServer tells the
 	// server of PLAIN or CURVE from its client.
@@ -92,7 +93,7 @@ func (s *Socket) Options() OptionValues {
 		ReconnectInterval: o.reconnectMin, ReconnectIntervalMax: o.reconnectMax, ReconnectStop: o.reconnectStop,
 		MaxMsgSize:        o.maxMsgSize,
 		HeartbeatInterval: o.heartbeatIvl, HeartbeatTimeout: o.heartbeatTimeout, HeartbeatTTL: o.heartbeatTTL,
-		HandshakeTimeout: o.handshakeTimeout, Immediate: o.immediate,
+		HandshakeTimeout: o.handshakeTimeout, MinZMTPVersion: o.minZMTP, Immediate: o.immediate,
 		Mechanism: o.security.mechanism, SecurityServer: o.security.server, PlainUser: o.security.user,
 		ZAPDomain: o.zapDomain, ZAPEnforceDomain: o.zapEnforce,
 		HelloMsg: cloneSlice(o.helloMsg), DisconnectMsg: cloneSlice(o.disconnectMsg), HiccupMsg: cloneSlice(o.hiccupMsg),

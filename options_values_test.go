@@ -18,7 +18,7 @@ func TestOptionsDefaults(t *testing.T) {
 	want := zmq.OptionValues{
 		Type: zmq.DEALER, SendHWM: 1000, RecvHWM: 1000, Linger: 0, // newSocket sets linger 0
 		SendTimeout: -1, RecvTimeout: -1, ReconnectInterval: 100 * time.Millisecond,
-		MaxMsgSize: -1, HandshakeTimeout: 30 * time.Second, Mechanism: "NULL", StreamNotify: true,
+		MaxMsgSize: -1, HandshakeTimeout: 30 * time.Second, MinZMTPVersion: 2, Mechanism: "NULL", StreamNotify: true,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
@@ -48,6 +48,7 @@ func TestOptionsReadBack(t *testing.T) {
 			return v.HeartbeatInterval == time.Second && v.HeartbeatTimeout == 2*time.Second && v.HeartbeatTTL == 3*time.Second
 		}},
 		{zmq.DEALER, zmq.WithHandshakeTimeout(time.Second), func(v zmq.OptionValues) bool { return v.HandshakeTimeout == time.Second }},
+		{zmq.DEALER, zmq.WithMinZMTPVersion(1), func(v zmq.OptionValues) bool { return v.MinZMTPVersion == 1 }},
 		{zmq.DEALER, zmq.WithImmediate(true), func(v zmq.OptionValues) bool { return v.Immediate }},
 		{zmq.DEALER, zmq.WithPlainServer(), func(v zmq.OptionValues) bool { return v.Mechanism == "PLAIN" && v.SecurityServer }},
 		{zmq.DEALER, zmq.WithPlainClient("ann", "secret"), func(v zmq.OptionValues) bool { return v.Mechanism == "PLAIN" && v.PlainUser == "ann" }},
