@@ -11,7 +11,7 @@ import (
 // BenchmarkThroughput measures PUSH to PULL messages per second, as libzmq's
 // local_thr/remote_thr do.
 func BenchmarkThroughput(b *testing.B) {
-	for _, tr := range []string{"tcp", "ipc", "inproc"} {
+	for _, tr := range []string{"tcp", "ipc", "inproc", "ws"} {
 		for _, size := range []int{16, 256, 4096, 65536, 1 << 20} {
 			b.Run(fmt.Sprintf("%s/%d", tr, size), func(b *testing.B) {
 				benchThroughput(b, benchEndpoint(b, tr), size)
@@ -26,6 +26,8 @@ func benchEndpoint(b *testing.B, tr string) string {
 		return "tcp://127.0.0.1:*"
 	case "ipc":
 		return "ipc://" + b.TempDir() + "/bench"
+	case "ws":
+		return "ws://127.0.0.1:*/bench"
 	}
 	return "inproc://" + b.Name()
 }

@@ -21,8 +21,10 @@ type listener struct {
 
 // Bind accepts peers on endpoint: "tcp://host:port" ("*" for every IPv4
 // interface, port "*" for an ephemeral one), "ipc:///path", "ipc://@name"
-// (Linux abstract), or "inproc://name". LastEndpoint then tells the address
-// actually bound.
+// (Linux abstract), "inproc://name", or "ws://host:port/path" (ZeroMQ over
+// WebSocket, RFC 45; host and port as for tcp, the path optional: without
+// one every path is served) and "wss://..." (the same over TLS, see
+// WithTLSConfig). LastEndpoint then tells the address actually bound.
 func (s *Socket) Bind(endpoint string) error {
 	ep, err := transport.ParseBind(endpoint)
 	if err != nil {
@@ -39,11 +41,19 @@ func (s *Socket) Bind(endpoint string) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
+	if isWebSocket(ep) {
+		if err := s.checkWebSocket(endpoint, ep, true); err != nil {
+			return err
+		}
+	}
 	ln, err := transport.ListenTuned(ep, s.options().tuning)
 	if err != nil {
 		err = &bindError{endpoint: endpoint, err: err}
 		s.emit(EventBindFailed, endpoint, err)
 		return err
+	}
+	if ep.Transport == transport.WSS {
+		ln.UseTLS(s.options().tls)
 	}
 	l := &listener{ln: ln, conns: map[net.Conn]struct{}{}}
 	s.mu.Lock()
@@ -119,13 +129,22 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 		s.serveRaw(conn, l.ln.Endpoint())
 		return
 	}
-	cfg := s.engineConfig()
+	if l.ln.WebSocket() {
+		s.serveWebSocket(l, conn)
+		return
+	}
 	endpoint := l.ln.Endpoint()
-	c, err := engine.Handshake(conn, cfg)
+	c, err := engine.Handshake(conn, s.engineConfig())
 	if err != nil {
 		s.handshakeFailed(endpoint, err)
 		return
 	}
+	s.runAccepted(endpoint, c)
+}
+
+// runAccepted runs a connection whose handshake succeeded, on a pipe of
+// its own, to its end.
+func (s *Socket) runAccepted(endpoint string, c *engine.Conn) {
 	o := s.options()
 	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
 	p.SetPeer(c.Peer())
@@ -136,7 +155,7 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 	// Reported once the peer is attached, so a program that waits for the
 	// event can count on the peer taking messages.
 	s.emit(EventHandshakeSucceeded, endpoint, nil)
-	err = c.Run(p)
+	err := c.Run(p)
 	s.connectionLost(p, false)
 	p.In.CloseWrite()
 	s.detach(p)

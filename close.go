@@ -79,10 +79,14 @@ func (s *Socket) stopIdleDialers() {
 }
 
 // uniqueListeners lists each listener once (Bind files a wildcard endpoint
-// under its resolved name too). s.mu is held.
+// under its resolved name too), and the one of WebSocketHandler's
+// connections. s.mu is held.
 func (s *Socket) uniqueListeners() []*listener {
 	seen := map[*listener]bool{}
 	var out []*listener
+	if s.mounted != nil {
+		out = append(out, s.mounted)
+	}
 	for _, ls := range s.listeners {
 		for _, l := range ls {
 			if !seen[l] {

@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/purezmq/zmq/internal/engine"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/transport"
 )
@@ -59,6 +58,11 @@ func (s *Socket) connectPipe(endpoint string) (*pipe.Pipe, error) {
 	}
 	if err := s.checkOpen(); err != nil {
 		return nil, err
+	}
+	if isWebSocket(ep) {
+		if err := s.checkWebSocket(endpoint, ep, false); err != nil {
+			return nil, err
+		}
 	}
 	o := s.options()
 	d := &dialer{endpoint: endpoint, ep: ep, immediate: o.immediate, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)}
@@ -133,7 +137,7 @@ func (s *Socket) lingerDone(d *dialer) bool {
 func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	s.emit(EventConnectDelayed, d.endpoint, nil)
 	o := s.options()
-	conn, err := transport.DialTuned(d.ctx, d.ep, o.dialTuning())
+	conn, err := transport.DialTuned(d.ctx, d.ep.Stream(), o.dialTuning())
 	if err != nil {
 		if errors.Is(err, transport.ErrProxy) && d.ctx.Err() == nil {
 			s.stats.ProxyFailures.Add(1)
@@ -153,7 +157,7 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	if s.typ == STREAM {
 		return s.connectRaw(d, conn)
 	}
-	c, err := engine.Handshake(conn, s.engineConfig())
+	c, err := s.handshake(d, conn)
 	if err != nil {
 		s.handshakeFailed(d.endpoint, err)
 		if o.reconnectStop&ReconnectStopHandshakeFailed != 0 {

@@ -1,6 +1,7 @@
 package zmq
 
 import (
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -41,6 +42,7 @@ type options struct {
 	zapEnforce               bool
 	socksProxy               string
 	socksUser, socksPassword string
+	tls                      *tls.Config    // wss (websocket.go)
 	patterns                 patternOptions // options_patterns.go
 }
 

@@ -33,6 +33,7 @@ type Socket struct {
 	closing      bool
 	lastEndpoint string
 	listeners    map[string][]*listener
+	mounted      *listener // connections from WebSocketHandler
 	dialers      map[string][]*dialer
 	inprocs      map[string][]*inprocLink
 	pipes        map[*pipe.Pipe]struct{}

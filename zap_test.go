@@ -22,6 +22,7 @@ var zapTransports = []struct {
 }{
 	{"tcp", func(*testing.T) string { return "tcp://127.0.0.1:*" }, "127.0.0.1"},
 	{"ipc", func(t *testing.T) string { return "ipc://" + t.TempDir() + "/z" }, ""},
+	{"ws", func(*testing.T) string { return "ws://127.0.0.1:*/z" }, "127.0.0.1"},
 }
 
 func newContext(t *testing.T) *zmq.Context {

@@ -19,6 +19,9 @@ type Conn struct {
 	cfg   *Config
 	codec zmtp.Codec
 	peer  pipe.Peer
+	// ws is the ZWS framing of a WebSocket connection (zws.go); nil for
+	// ZMTP.
+	ws *wsWire
 	// askedZAP records that a ZAP handler vouched for the peer.
 	askedZAP bool
 	// version is the peer's ZMTP version.
@@ -38,18 +41,23 @@ func (c *Conn) Close() error { return c.conn.Close() }
 // failure the connection is closed and the error says why.
 func Handshake(conn net.Conn, cfg *Config) (*Conn, error) {
 	c := &Conn{conn: conn, in: newInput(conn), cfg: cfg}
-	if cfg.HandshakeTimeout > 0 {
-		_ = conn.SetDeadline(time.Now().Add(cfg.HandshakeTimeout))
+	return c.shake(func() error { return c.handshake(cfg.AsServer) })
+}
+
+// shake runs handshake within the handshake timeout, closing the
+// connection on failure.
+func (c *Conn) shake(handshake func() error) (*Conn, error) {
+	if c.cfg.HandshakeTimeout > 0 {
+		_ = c.conn.SetDeadline(time.Now().Add(c.cfg.HandshakeTimeout))
 	}
-	err := c.handshake(cfg.AsServer)
-	if err != nil {
-		conn.Close()
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			err = fmt.Errorf("%w: %v", ErrHandshakeTimeout, err)
+	if err := handshake(); err != nil {
+		if c.ws != nil {
+			c.refuseWS(err)
 		}
-		return nil, c.dropped(err, "handshake failed")
+		c.conn.Close()
+		return nil, c.cfg.Drop(c.conn.RemoteAddr(), TimedOut(err), "handshake failed")
 	}
-	_ = conn.SetDeadline(time.Time{})
+	_ = c.conn.SetDeadline(time.Time{})
 	return c, nil
 }
 
@@ -75,7 +83,7 @@ func (c *Conn) handshake(asServer bool) error {
 	if err := c.runMechanism(mech); err != nil {
 		return err
 	}
-	return c.acceptPeer(mech, peer.v3)
+	return c.acceptPeer(mech, peer.v3.Minor == 0)
 }
 
 func (c *Conn) runMechanism(mech zmtp.Mechanism) error {
@@ -111,7 +119,13 @@ func (c *Conn) runMechanism(mech zmtp.Mechanism) error {
 }
 
 func (c *Conn) readCommand() (zmtp.Command, error) {
-	f, err := c.in.next(commandLimit)
+	var f frame
+	var err error
+	if c.ws == nil {
+		f, err = c.in.next(commandLimit)
+	} else {
+		f, err = c.handshakeFrame(commandLimit)
+	}
 	if err != nil {
 		return zmtp.Command{}, err
 	}
@@ -141,14 +155,20 @@ func (c *Conn) writeCommands(cmds []zmtp.Command) error {
 	}
 	var buf []byte
 	for _, cmd := range cmds {
-		buf = zmtp.AppendCommand(buf, cmd.Name, cmd.Body)
+		if c.ws == nil {
+			buf = zmtp.AppendCommand(buf, cmd.Name, cmd.Body)
+			continue
+		}
+		body := append([]byte{byte(len(cmd.Name))}, cmd.Name...)
+		buf = c.ws.appendFrame(buf, zmtp.FlagCommand, append(body, cmd.Body...))
 	}
 	_, err := c.conn.Write(buf)
 	return err
 }
 
-// acceptPeer checks the peer's socket type and records what it said.
-func (c *Conn) acceptPeer(mech zmtp.Mechanism, g zmtp.Greeting) error {
+// acceptPeer checks the peer's socket type and records what it said;
+// legacySubscribe tells a peer that takes subscriptions as messages.
+func (c *Conn) acceptPeer(mech zmtp.Mechanism, legacySubscribe bool) error {
 	meta := mech.PeerMetadata()
 	peerType, _ := meta.Get("Socket-Type")
 	if !zmtp.Compatible(c.cfg.SocketType, peerType) {
@@ -170,7 +190,7 @@ func (c *Conn) acceptPeer(mech zmtp.Mechanism, g zmtp.Greeting) error {
 		RoutingID:       []byte(identity),
 		SocketType:      peerType,
 		Meta:            &props,
-		LegacySubscribe: g.Minor == 0,
+		LegacySubscribe: legacySubscribe,
 	}
 	return nil
 }
@@ -204,7 +224,23 @@ func peerIP(conn net.Conn) string {
 
 // dropped counts and logs why a connection ended, and returns err.
 func (c *Conn) dropped(err error, what string) error {
-	if s := c.cfg.Stats; s != nil {
+	return c.cfg.Drop(c.conn.RemoteAddr(), err, what)
+}
+
+// TimedOut reports an error of a handshake that ran out of time as
+// ErrHandshakeTimeout.
+func TimedOut(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) && !errors.Is(err, ErrHandshakeTimeout) {
+		return fmt.Errorf("%w: %v", ErrHandshakeTimeout, err)
+	}
+	return err
+}
+
+// Drop counts and logs why a connection to remote was dropped (what says
+// at which stage), and returns err. It serves the stages before the engine
+// has a connection too, such as a WebSocket upgrade.
+func (cfg *Config) Drop(remote net.Addr, err error, what string) error {
+	if s := cfg.Stats; s != nil {
 		switch {
 		case errors.Is(err, zmtp.ErrAuth):
 			s.AuthFailures.Add(1)
@@ -218,6 +254,10 @@ func (c *Conn) dropped(err error, what string) error {
 			s.ProtocolErrors.Add(1)
 		}
 	}
-	c.cfg.logger().Info("zmq: connection dropped", "what", what, "peer", c.conn.RemoteAddr().String(), "err", err)
+	peer := ""
+	if remote != nil {
+		peer = remote.String()
+	}
+	cfg.logger().Info("zmq: connection dropped", "what", what, "peer", peer, "err", err)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/zmtp"
+	"github.com/purezmq/zmq/internal/zws"
 )
 
 const (
@@ -51,11 +52,20 @@ type input struct {
 	// and 2.0). nil is ZMTP 3's, called directly so that the common case
 	// pays no indirect call per frame.
 	framing zmtp.Framing
+	// ws, when set, reads frames as ZWS lays them out in WebSocket
+	// messages (zws.go): at the same seam as framing, but a frame there
+	// may be masked, a control frame, or a fragment, which zmtp.Framing
+	// has no words for.
+	ws *wsWire
 }
 
-// frame is one frame as read: body may alias the read buffer.
+// frame is one frame as read: body may alias the read buffer, unless own
+// says it has a buffer of its own (from bufpool). op is set for WebSocket
+// frames the ZWS layer handles itself (zws.go).
 type frame struct {
 	flags byte
+	op    byte
+	own   bool
 	body  []byte
 }
 
@@ -196,7 +206,7 @@ func (in *input) next(limit int64) (frame, error) {
 	if err != nil {
 		return frame{}, err
 	}
-	if limit >= 0 && hdr.size > uint64(limit) {
+	if hdr.tooLarge(limit) {
 		return frame{}, fmt.Errorf("%w: frame of %d bytes, limit %d", zmtp.ErrTooLarge, hdr.size, limit)
 	}
 	size := int(hdr.size)
@@ -204,7 +214,10 @@ func (in *input) next(limit int64) (frame, error) {
 	in.lastLent = false
 	if in.largeStream {
 		body, err := in.readOwn(size)
-		return frame{flags: hdr.flags, body: body}, err
+		if err == nil && hdr.masked {
+			zws.Mask(body, hdr.key, 0)
+		}
+		return frame{flags: hdr.flags, op: hdr.op, own: true, body: body}, err
 	}
 	if err := in.need(size); err != nil {
 		return frame{}, err
@@ -216,19 +229,64 @@ func (in *input) next(limit int64) (frame, error) {
 		in.lentFrames++
 		in.msgLent++
 	}
-	return frame{flags: hdr.flags, body: body}, nil
+	if hdr.masked {
+		zws.Mask(body, hdr.key, 0)
+	}
+	return frame{flags: hdr.flags, op: hdr.op, body: body}, nil
 }
 
 func (in *input) maxHeader() int {
-	if in.framing == nil {
-		return zmtp.MaxFrameHeader
+	switch {
+	case in.ws != nil:
+		return zws.MaxHeader + 1 // and the flags byte
+	case in.framing != nil:
+		return in.framing.MaxHeader()
 	}
-	return in.framing.MaxHeader()
+	return zmtp.MaxFrameHeader
 }
 
+// header is a frame header as read. The rest of the fields are ZWS's: the
+// body's masking key, and op for frames the ZWS layer handles (zws.go).
 type header struct {
-	flags byte
-	size  uint64
+	flags  byte
+	op     byte
+	masked bool
+	key    uint32
+	size   uint64
+}
+
+// tooLarge checks a frame against the largest allowed (negative: none). A
+// WebSocket fragment may carry a ZWS frame's flags byte besides its body;
+// a control frame is never more than 125 bytes and not a message at all.
+func (h header) tooLarge(limit int64) bool {
+	switch {
+	case limit < 0:
+		return false
+	case h.op == 0:
+		return h.size > uint64(limit)
+	case zws.IsControl(h.op &^ (opRaw | opFin)):
+		return false
+	}
+	return h.size > uint64(limit)+1
+}
+
+// parse decodes the frame header at the start of b: n == 0 with a nil
+// error means more bytes are needed.
+func (in *input) parse(b []byte) (header, int, error) {
+	var flags byte
+	var size uint64
+	var n int
+	var err error
+	// ZMTP 3's parser is called directly: see input.framing.
+	switch {
+	case in.ws != nil:
+		return in.ws.parse(b)
+	case in.framing == nil:
+		flags, size, n, err = zmtp.ParseFrameHeader(b)
+	default:
+		flags, size, n, err = in.framing.ParseHeader(b)
+	}
+	return header{flags: flags, size: size}, n, err
 }
 
 func (in *input) header() (header, error) {
@@ -238,22 +296,13 @@ func (in *input) header() (header, error) {
 		}
 	}
 	for {
-		var flags byte
-		var size uint64
-		var n int
-		var err error
-		// ZMTP 3's parser is called directly: see input.framing.
-		if in.framing == nil {
-			flags, size, n, err = zmtp.ParseFrameHeader(in.buffered())
-		} else {
-			flags, size, n, err = in.framing.ParseHeader(in.buffered())
-		}
+		h, n, err := in.parse(in.buffered())
 		if err != nil {
 			return header{}, err
 		}
 		if n > 0 {
 			in.r += n
-			return header{flags, size}, nil
+			return h, nil
 		}
 		if err := in.need(in.w - in.r + 1); err != nil {
 			return header{}, err
@@ -292,16 +341,9 @@ const growStep = 4 << 20
 // complete reports whether a whole frame is buffered, so the reader can hand
 // over what it has parsed before it blocks in a read.
 func (in *input) complete() bool {
-	var size uint64
-	var n int
-	var err error
-	if in.framing == nil {
-		_, size, n, err = zmtp.ParseFrameHeader(in.buffered())
-	} else {
-		_, size, n, err = in.framing.ParseHeader(in.buffered())
-	}
+	h, n, err := in.parse(in.buffered())
 	if err != nil {
 		return true // let next report it
 	}
-	return n > 0 && uint64(in.w-in.r-n) >= size
+	return n > 0 && uint64(in.w-in.r-n) >= h.size
 }

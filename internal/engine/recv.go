@@ -64,12 +64,12 @@ func (s *session) receive() error {
 		}
 		f, err := s.readFrame()
 		if err != nil {
-			return err
+			return s.deliverLast(batch, err)
 		}
 		if f.flags&zmtp.FlagCommand != 0 {
 			s.in.notInMessage()
 			if m, ok, err := s.command(f.body); err != nil {
-				return err
+				return s.deliverLast(batch, err)
 			} else if ok {
 				batch = append(batch, m)
 			}
@@ -124,20 +124,44 @@ func (s *session) group(b []byte) string {
 func (s *session) readFrame() (frame, error) {
 	// libzmq's ZMQ_MAXMSGSIZE bounds each frame (a libzmq message).
 	limit := s.cfg.MaxMsgSize
-	if s.codec == nil {
-		return s.in.next(limit)
-	}
-	if limit >= 0 {
+	if s.codec != nil && limit >= 0 {
 		limit += int64(s.codec.Overhead())
 	}
-	f, err := s.in.next(limit)
-	if err != nil {
+	f, err := s.nextFrame(limit)
+	if err != nil || s.codec == nil {
 		return f, err
 	}
 	// libzmq sends MESSAGE in a frame with no flags set and carries MORE
 	// and COMMAND inside the box, so the outer flags are not looked at.
 	flags, body, err := s.codec.Open(f.body)
 	return frame{flags: flags, body: body}, err
+}
+
+// nextFrame reads the next frame of the wire, handling WebSocket control
+// frames on the way.
+func (s *session) nextFrame(limit int64) (frame, error) {
+	if s.ws == nil {
+		return s.in.next(limit)
+	}
+	for {
+		f, err := s.ws.next(s.in, limit)
+		if err != nil || f.op == 0 {
+			return f, err
+		}
+		if err := s.wsControl(f); err != nil {
+			return frame{}, err
+		}
+	}
+}
+
+// deliverLast hands over the whole messages read before the connection
+// ended with err (a peer may send messages and then close, ERROR or a
+// WebSocket close frame right behind them), and returns err.
+func (s *session) deliverLast(batch []pipe.Msg, err error) error {
+	if len(batch) > 0 {
+		_ = s.deliver(batch)
+	}
+	return err
 }
 
 // deliver hands a batch to the socket, waiting while its queue is full.
@@ -219,13 +243,23 @@ func (s *session) ping(body []byte) error {
 	if ttl > 0 {
 		s.peerTTL.Store(int64(ttl))
 	}
-	pong := append([]byte(nil), context...)
+	s.queuePong(pong{payload: append([]byte(nil), context...)})
+	return nil
+}
+
+// pong is an answer the writer owes the peer: a PONG command carrying a
+// PING's context, or for a WebSocket ping a pong frame with its payload.
+type pong struct {
+	ws      bool
+	payload []byte
+}
+
+func (s *session) queuePong(p pong) {
 	select {
-	case s.pongs <- pong:
+	case s.pongs <- p:
 	default: // a PONG is already due; one answers both
 	}
 	s.pipe.EngineOut.Signal()
-	return nil
 }
 
 // silentFor is how long the peer has sent nothing.

@@ -20,17 +20,20 @@ var errDrained = errors.New("zmq: queue drained")
 // returns why the connection ended: nil for a drained queue or a peer that
 // hung up.
 func (c *Conn) Run(p *pipe.Pipe) error {
-	s := &session{Conn: c, pipe: p, quit: make(chan struct{}), pongs: make(chan []byte, 1)}
+	s := &session{Conn: c, pipe: p, quit: make(chan struct{}), pongs: make(chan pong, 1)}
 	s.lastRecv.Store(time.Now().UnixNano())
 	c.in.onRead = s.touch
 	readerDone := make(chan error, 1)
 	go func() { readerDone <- s.readLoop() }()
 	err := s.writeLoop(readerDone)
 	s.stop()
-	c.conn.Close()
-	if err == errReaderDone {
+	readerEnded := err == errReaderDone
+	if readerEnded {
 		err = s.readErr
-	} else {
+	}
+	s.goodbye(err)
+	c.conn.Close()
+	if !readerEnded {
 		<-readerDone
 	}
 	return c.classify(err)
@@ -47,10 +50,13 @@ type session struct {
 	lastRecv atomic.Int64
 	// peerTTL is the longest silence the peer asked us to allow (ns).
 	peerTTL atomic.Int64
-	pongs   chan []byte
+	pongs   chan pong
 	readErr error
 	// lastGroup is the group of the last message a DISH read (reader's).
 	lastGroup string
+	// wsCloseReply is the close frame's payload owed to a ZWS peer that
+	// closed the WebSocket.
+	wsCloseReply atomic.Pointer[[]byte]
 }
 
 func (s *session) stop() { s.stopOnce.Do(func() { close(s.quit) }) }

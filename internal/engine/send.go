@@ -7,6 +7,7 @@ import (
 
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/zmtp"
+	"github.com/purezmq/zmq/internal/zws"
 )
 
 const (
@@ -29,7 +30,7 @@ type output struct {
 	mark  int // start of buf not yet referenced by vec
 	vec   net.Buffers
 	store net.Buffers
-	// legacy peers (ZMTP 3.0 and older) take subscriptions as messages.
+	// legacy peers (ZMTP 3.0 and older, ZWS) take subscriptions as messages.
 	legacy bool
 	// groups: each message goes out as its group frame, then its body.
 	groups  bool
@@ -39,17 +40,24 @@ type output struct {
 	framing zmtp.Framing
 	// noCommands is set for ZMTP 1.0 and 2.0 peers, which have none.
 	noCommands bool
+	// ws lays frames out as ZWS does (zws.go), when set.
+	ws *wsWire
 }
 
 func (o *output) frame(flags byte, body []byte) error {
 	if o.codec != nil {
-		var err error
-		o.buf, err = o.codec.Seal(o.buf, flags, body)
-		return err
+		return o.sealed(flags, body)
 	}
-	if o.framing == nil {
+	switch {
+	case o.ws != nil && (o.ws.client || len(body) < gatherThreshold):
+		// A client masks what it sends, so the body is copied anyway.
+		o.buf = o.ws.appendFrame(o.buf, flags, body)
+		return nil
+	case o.ws != nil:
+		o.buf, _ = o.ws.appendHeader(o.buf, flags, len(body))
+	case o.framing == nil:
 		o.buf = zmtp.AppendFrameHeader(o.buf, flags, len(body))
-	} else {
+	default:
 		o.buf = o.framing.AppendHeader(o.buf, flags, len(body))
 	}
 	if len(body) < gatherThreshold {
@@ -59,6 +67,29 @@ func (o *output) frame(flags byte, body []byte) error {
 	o.vec = append(o.vec, o.buf[o.mark:len(o.buf):len(o.buf)], body)
 	o.mark = len(o.buf)
 	return nil
+}
+
+// sealed encrypts a frame into the mechanism's wire frame (CURVE's
+// MESSAGE), laid out as the connection's framing says.
+func (o *output) sealed(flags byte, body []byte) error {
+	var err error
+	if o.ws == nil {
+		o.buf, err = o.codec.Seal(o.buf, flags, body)
+		return err
+	}
+	var key uint32
+	o.buf, key = o.ws.appendHeader(o.buf, 0, o.codec.SealedSize(len(body)))
+	at := len(o.buf)
+	o.buf, err = o.codec.SealBody(o.buf, flags, body)
+	if o.ws.client {
+		zws.Mask(o.buf[at:], key, 1)
+	}
+	return err
+}
+
+// control appends a WebSocket control frame (ZWS only).
+func (o *output) control(op byte, payload []byte) {
+	o.buf = o.ws.appendControl(o.buf, op, payload)
 }
 
 func (o *output) message(m pipe.Msg) error {
@@ -120,7 +151,7 @@ func (o *output) command(cmd zmtp.Command) error {
 		// as messages): this is a bug, not to be put on the wire.
 		return fmt.Errorf("%w: %s command for a peer without commands", zmtp.ErrProtocol, cmd.Name)
 	}
-	if o.codec == nil {
+	if o.codec == nil && o.ws == nil {
 		o.buf = zmtp.AppendCommand(o.buf, cmd.Name, cmd.Body)
 		return nil
 	}
@@ -151,7 +182,7 @@ func (o *output) flush() error {
 func (s *session) writeLoop(readerDone <-chan error) error {
 	out := &output{
 		conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe, groups: s.cfg.WriteGroups,
-		framing: s.in.framing, noCommands: s.version != zmtp.ZMTP3,
+		framing: s.in.framing, noCommands: s.version != zmtp.ZMTP3, ws: s.ws,
 	}
 	batch := make([]pipe.Msg, 0, writeBatch)
 	var tick <-chan time.Time
@@ -184,8 +215,8 @@ func (s *session) writeLoop(readerDone <-chan error) error {
 		case <-s.pipe.EngineOut:
 		case <-readerDone:
 			return errReaderDone
-		case ctx := <-s.pongs:
-			if err := s.control(out, zmtp.PongCommand(ctx)); err != nil {
+		case p := <-s.pongs:
+			if err := s.answer(out, p); err != nil {
 				return err
 			}
 		case now := <-tick:
@@ -217,7 +248,16 @@ func (s *session) control(out *output, cmd zmtp.Command) error {
 	return out.flush()
 }
 
-// heartbeat drops a peer silent for too long, else sends a PING.
+func (s *session) answer(out *output, p pong) error {
+	if p.ws {
+		out.control(zws.OpPong, p.payload)
+		return out.flush()
+	}
+	return s.control(out, zmtp.PongCommand(p.payload))
+}
+
+// heartbeat drops a peer silent for too long, else sends a PING: for ZWS a
+// WebSocket ping, which libzmq answers (it ignores a PING command there).
 func (s *session) heartbeat(out *output, now time.Time) error {
 	timeout := s.cfg.HeartbeatTimeout
 	if timeout <= 0 {
@@ -228,6 +268,10 @@ func (s *session) heartbeat(out *output, now time.Time) error {
 	}
 	if silent := s.silentFor(now); silent > timeout {
 		return fmt.Errorf("%w: peer silent for %v", ErrHeartbeatTimeout, silent.Round(time.Millisecond))
+	}
+	if s.ws != nil {
+		out.control(zws.OpPing, nil)
+		return out.flush()
 	}
 	return s.control(out, zmtp.PingCommand(s.cfg.HeartbeatTTL, nil))
 }

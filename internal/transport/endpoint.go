@@ -35,6 +35,8 @@ const (
 	IPC    = "ipc"
 	Inproc = "inproc"
 	UDP    = "udp" // udp.go
+	WS     = "ws"  // ZWS 2.0 (RFC 45): ZeroMQ over WebSocket
+	WSS    = "wss" // the same over TLS
 )
 
 // maxUnixPath is the longest ipc address accepted: sun_path is 108 bytes on
@@ -44,7 +46,8 @@ const maxUnixPath = 107
 
 // Endpoint is a parsed endpoint. Address is everything after "://": for tcp
 // "host:port" (IPv6 hosts bracketed, "*" allowed for host or port), for ipc
-// a file path, "@name" (Linux abstract namespace) or "*", for inproc a name.
+// a file path, "@name" (Linux abstract namespace) or "*", for inproc a name,
+// for ws and wss "host:port" as for tcp followed by an optional path.
 type Endpoint struct {
 	Transport string // "tcp", "ipc", "inproc"
 	Address   string
@@ -96,6 +99,14 @@ func Parse(s string) (Endpoint, error) {
 		}
 	case Inproc:
 		// Any non-empty name will do; inproc is matched byte for byte.
+	case WS, WSS:
+		hostport, path := SplitWS(addr)
+		if _, _, err := splitTCP(s, hostport); err != nil {
+			return Endpoint{}, err
+		}
+		if err := checkPath(s, path); err != nil {
+			return Endpoint{}, err
+		}
 	case "":
 		return Endpoint{}, bad(s, "missing transport")
 	default:
@@ -229,10 +240,15 @@ func bindEndpoint(ep Endpoint) (Endpoint, error) {
 	if ep.Source != "" {
 		return Endpoint{}, bad(ep.String(), "a source address (source;destination) is for connect only")
 	}
-	if ep.Transport != TCP && ep.Transport != UDP {
+	hostport, path := ep.Address, ""
+	switch ep.Transport {
+	case TCP, UDP:
+	case WS, WSS:
+		hostport, path = SplitWS(ep.Address)
+	default:
 		return ep, nil
 	}
-	host, port, err := splitTCP(ep.String(), ep.Address)
+	host, port, err := splitTCP(ep.String(), hostport)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -247,7 +263,7 @@ func bindEndpoint(ep Endpoint) (Endpoint, error) {
 	if err != nil {
 		return Endpoint{}, bad(ep.String(), err.Error())
 	}
-	ep.Address = net.JoinHostPort(ip, port)
+	ep.Address = net.JoinHostPort(ip, port) + path
 	return ep, nil
 }
 
@@ -289,8 +305,9 @@ func interfaceAddr(ifi *net.Interface) (string, error) {
 func checkConnect(ep Endpoint) error {
 	s := ep.String()
 	switch ep.Transport {
-	case TCP, UDP:
-		host, port, err := splitTCP(s, ep.Address)
+	case TCP, UDP, WS, WSS:
+		hostport, _ := SplitWS(ep.Address)
+		host, port, err := splitTCP(s, hostport)
 		if err != nil {
 			return err
 		}

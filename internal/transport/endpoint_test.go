@@ -72,6 +72,25 @@ var parseTests = []struct {
 	{in: "udp://127.0.0.1:0", mode: connectMode, wantErr: "port 0 is only valid for bind"},
 	{in: "udp://eth0;239.0.0.1:5555", wantErr: "source address"},
 
+	// ws and wss, good: tcp's host and port, then an optional path
+	{in: "ws://127.0.0.1:5555", want: Endpoint{Transport: "ws", Address: "127.0.0.1:5555"}},
+	{in: "ws://127.0.0.1:5555/zmq", want: Endpoint{Transport: "ws", Address: "127.0.0.1:5555/zmq"}},
+	{in: "ws://127.0.0.1:*/a/b-c_d.e~f%20", want: Endpoint{Transport: "ws", Address: "127.0.0.1:*/a/b-c_d.e~f%20"}},
+	{in: "ws://[::1]:5555/", want: Endpoint{Transport: "ws", Address: "[::1]:5555/"}},
+	{in: "wss://example.com:443/zmq", want: Endpoint{Transport: "wss", Address: "example.com:443/zmq"}},
+	{in: "ws://*:*/zmq", mode: bindMode, want: Endpoint{Transport: "ws", Address: "*:*/zmq"}},
+	{in: "ws://localhost:80/x", mode: connectMode, want: Endpoint{Transport: "ws", Address: "localhost:80/x"}},
+
+	// ws and wss, malformed
+	{in: "ws://127.0.0.1/zmq", wantErr: "missing port"},
+	{in: "ws://::1:5555/zmq", wantErr: "must be in brackets"},
+	{in: "ws://127.0.0.1:5555/a b", wantErr: "invalid character"},
+	{in: "ws://127.0.0.1:5555/a?q=1", wantErr: "invalid character"},
+	{in: "ws://127.0.0.1:5555/a#top", wantErr: "invalid character"},
+	{in: "wss://127.0.0.1:*/zmq", mode: connectMode, wantErr: `"*" (ephemeral port) is only valid for bind`},
+	{in: "ws://*:5555", mode: connectMode, wantErr: `"*" (all interfaces) is only valid for bind`},
+	{in: "ws://127.0.0.1:0/x", mode: connectMode, wantErr: "port 0 is only valid for bind"},
+
 	// malformed whatever the mode
 	{in: "", wantErr: `missing "://"`},
 	{in: "127.0.0.1:5555", wantErr: `missing "://"`},
@@ -231,7 +250,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q).String() = %q", s, ep.String())
 			}
 			switch ep.Transport {
-			case TCP, IPC, Inproc, UDP:
+			case TCP, IPC, Inproc, UDP, WS, WSS:
 			default:
 				t.Fatalf("Parse(%q) gave transport %q", s, ep.Transport)
 			}

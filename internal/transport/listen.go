@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,8 @@ type Listener struct {
 	// tmpDir is the directory made for ipc://*, removed again on Close.
 	tmpDir string
 	tuning Tuning
+	// tls, for wss, wraps each accepted connection (see UseTLS).
+	tls *tls.Config
 }
 
 // Listen binds ep, applying the bind rules of ParseBind. For tcp a "*" host
@@ -49,6 +52,8 @@ func ListenTuned(ep Endpoint, t Tuning) (*Listener, error) {
 		l, err = listenIPC(lc, ep)
 	case UDP:
 		return nil, fmt.Errorf("%w: %s: udp is bound with ListenUDP", errors.ErrUnsupported, ep)
+	case WS, WSS:
+		l, err = listenWS(lc, ep, t.IPv6)
 	default:
 		return nil, fmt.Errorf("%w: %s: inproc is connected in-process, not by the transport package", errors.ErrUnsupported, ep)
 	}
@@ -149,6 +154,12 @@ func removeDir(dir string) error {
 	return nil
 }
 
+// Mounted is the listener of connections that arrive by another way than
+// accepting, such as requests an http.Server hands to a socket: it accepts
+// nothing, and closing it does nothing, but a socket tracks and closes those
+// connections as it does its listeners'.
+func Mounted() *Listener { return &Listener{} }
+
 // Endpoint returns the endpoint actually bound, with ephemeral ports,
 // "*" hosts and ipc://* paths filled in: ZMQ_LAST_ENDPOINT.
 func (l *Listener) Endpoint() string { return l.endpoint }
@@ -183,6 +194,9 @@ func (l *Listener) Accept() (net.Conn, error) {
 		c.Close()
 		return nil, err
 	}
+	if l.tls != nil {
+		return tls.Server(c, l.tls), nil
+	}
 	return c, nil
 }
 
@@ -190,7 +204,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 // its directory. It may be called more than once.
 func (l *Listener) Close() error {
 	if l.ln == nil {
-		return nil // the udp socket is its engine's to close
+		return nil // the udp socket is its engine's to close; Mounted has none
 	}
 	err := l.ln.Close()
 	if errors.Is(err, net.ErrClosed) {
@@ -234,6 +248,8 @@ func dial(ctx context.Context, ep Endpoint, o NetOptions) (net.Conn, error) {
 		return d.DialContext(ctx, "unix", ep.Address)
 	case UDP:
 		return nil, fmt.Errorf("%w: %s: udp is dialled with DialUDP", errors.ErrUnsupported, ep)
+	case WS, WSS:
+		return nil, fmt.Errorf("%w: %s: dial WebSocket endpoints with DialWebSocket", errors.ErrUnsupported, ep)
 	default:
 		return nil, fmt.Errorf("%w: %s: inproc is connected in-process, not by the transport package", errors.ErrUnsupported, ep)
 	}

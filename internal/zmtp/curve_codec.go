@@ -107,11 +107,25 @@ func (c *curveCodec) Overhead() int {
 // Seal writes the MESSAGE frame straight into dst: the body is read once,
 // as it is encrypted, and body may be reused as soon as Seal returns.
 func (c *curveCodec) Seal(dst []byte, flags byte, body []byte) ([]byte, error) {
+	if c.sendNonce == 0 {
+		return dst, errNonceSpent
+	}
+	dst = AppendFrameHeader(dst, curveFrameFlags, c.SealedSize(len(body)))
+	return c.SealBody(dst, flags, body)
+}
+
+// SealedSize is the size of the MESSAGE command that carries n bytes.
+func (c *curveCodec) SealedSize(n int) int { return curveMessageHead + n }
+
+// errNonceSpent: reusing a nonce would leak plaintext; 2^64 messages will
+// not happen, but the check is cheap.
+var errNonceSpent = fmt.Errorf("%w: CURVE nonce counter exhausted", ErrProtocol)
+
+// SealBody is Seal without the frame header.
+func (c *curveCodec) SealBody(dst []byte, flags byte, body []byte) ([]byte, error) {
 	n := c.sendNonce
 	if n == 0 {
-		// Reusing a nonce would leak plaintext; 2^64 messages will not
-		// happen, but the check is cheap.
-		return dst, fmt.Errorf("%w: CURVE nonce counter exhausted", ErrProtocol)
+		return dst, errNonceSpent
 	}
 	if n == math.MaxUint64 {
 		c.sendNonce = 0
@@ -130,7 +144,6 @@ func (c *curveCodec) Seal(dst []byte, flags byte, body []byte) ([]byte, error) {
 		inner |= curveMsgCommand
 	}
 
-	dst = AppendFrameHeader(dst, curveFrameFlags, curveMessageHead+len(body))
 	dst = append(dst, curveMessageName...)
 	dst = binary.BigEndian.AppendUint64(dst, n)
 	at := len(dst)

@@ -58,6 +58,13 @@ type Codec interface {
 	// Seal appends to dst the whole wire frame (header included) that carries
 	// one frame with the given flags (FlagMore, FlagCommand) and body.
 	Seal(dst []byte, flags byte, body []byte) ([]byte, error)
+	// SealBody appends what Seal does without the ZMTP frame header: the
+	// body of a wire frame with no flags, SealedSize(len(body)) bytes long,
+	// for a framing other than ZMTP's (ZWS).
+	SealBody(dst []byte, flags byte, body []byte) ([]byte, error)
+	// SealedSize is the size of the wire frame's body that carries a body
+	// of n bytes.
+	SealedSize(n int) int
 	// Open takes the body of a received frame (whatever its flags: libzmq
 	// sends MESSAGE with none) and returns the flags and body of the frame
 	// it carries. Open consumes frameBody: it may decrypt in place (the
