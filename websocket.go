@@ -19,7 +19,10 @@ import (
 // endpoint's host). A wss endpoint without it is refused with ErrInvalid.
 // The configuration is not copied: do not change it after handing it over.
 func WithTLSConfig(cfg *tls.Config) Option {
-	return func(o *options) error { o.tls = cfg; return nil }
+	return declare("WithTLSConfig", "ZMQ_WSS_CERT_PEM, ZMQ_WSS_KEY_PEM, ZMQ_WSS_TRUST_PEM, ZMQ_WSS_TRUST_SYSTEM, ZMQ_WSS_HOSTNAME", anyType, func(o *options) error {
+		o.tls = cfg
+		return nil
+	})
 }
 
 // isWebSocket tells the ws and wss transports.

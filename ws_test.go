@@ -147,6 +147,61 @@ var wsPatterns = []struct {
 	{zmq.XPUB, zmq.XSUB, xpubXsub},
 	{zmq.PUB, zmq.XSUB, xpubXsubData},
 	{zmq.XPUB, zmq.SUB, pubSub},
+	{zmq.CLIENT, zmq.SERVER, clientServer},
+	{zmq.RADIO, zmq.DISH, radioDish},
+	{zmq.SCATTER, zmq.GATHER, singleOneWay},
+	{zmq.CHANNEL, zmq.CHANNEL, singlePair},
+}
+
+func clientServer(t *testing.T, client, server *zmq.Socket) {
+	send(t, client, "hello")
+	m := recvMsg(t, server)
+	if m.String() != "hello" || m.RoutingID == 0 {
+		t.Fatalf("server received %q from %d", m.Frames, m.RoutingID)
+	}
+	sendMsg(t, server, routed(m.RoutingID, "welcome"))
+	expect(t, client, "welcome")
+}
+
+func radioDish(t *testing.T, radio, dish *zmq.Socket) {
+	if err := dish.Join("weather"); err != nil {
+		t.Fatal(err)
+	}
+	syncGroup(t, radio, dish, "weather")
+	sendMsg(t, radio, grouped("sport", "skipped"))
+	sendMsg(t, radio, grouped("weather", "22C"))
+	if m := recvMsg(t, dish); m.Group != "weather" || m.String() != "22C" {
+		t.Fatalf("dish received %q in %q", m.Frames, m.Group)
+	}
+}
+
+func singleOneWay(t *testing.T, a, b *zmq.Socket) {
+	send(t, a, "work")
+	expect(t, b, "work")
+}
+
+func singlePair(t *testing.T, a, b *zmq.Socket) {
+	send(t, a, "to b")
+	expect(t, b, "to b")
+	send(t, b, "to a")
+	expect(t, a, "to a")
+}
+
+// PEER over ws: the connecting side speaks first, to the id ConnectPeer
+// gave it.
+func TestWebSocketPeer(t *testing.T) {
+	a := newSocket(t, zmq.PEER)
+	b := newSocket(t, zmq.PEER)
+	id, err := b.ConnectPeer(bind(t, a, "ws://127.0.0.1:*/peer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendMsg(t, b, routed(id, "hello a"))
+	m := recvMsg(t, a)
+	sendMsg(t, a, routed(m.RoutingID, "hello b"))
+	if m := recvMsg(t, b); m.String() != "hello b" || m.RoutingID != id {
+		t.Fatalf("b received %q from %d, want from %d", m.Frames, m.RoutingID, id)
+	}
 }
 
 func xpubXsubData(t *testing.T, pub, xsub *zmq.Socket) {

@@ -26,6 +26,7 @@ type sockFlags struct {
 	curveServer   string
 	curveAllow    listFlag
 	curveClient   string
+	tls           tlsFlags
 }
 
 // addSockFlags declares the socket flags on fs. defaultType is the type
@@ -36,7 +37,7 @@ func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFla
 	if !fixedType {
 		fs.StringVar(&f.typeName, "type", defaultType, "socket `TYPE`: "+typeList+" (the last nine are libzmq's draft types)")
 	}
-	fs.Var(&f.binds, "bind", "bind to `ENDPOINT` (repeatable), e.g. tcp://*:5555, ipc:///tmp/x, tcp://127.0.0.1:* for any port")
+	fs.Var(&f.binds, "bind", "bind to `ENDPOINT` (repeatable), e.g. tcp://*:5555, ipc:///tmp/x, tcp://127.0.0.1:* for any port, ws://*:8080/zmq, wss://... with --tls-cert")
 	fs.Var(&f.connects, "connect", "connect to `ENDPOINT` (repeatable)")
 	if !fixedType {
 		fs.Var(&f.subscribe, "subscribe", "SUB/XSUB: receive messages starting with `TOPIC` (repeatable; default every message)")
@@ -49,6 +50,7 @@ func addSockFlags(fs *flag.FlagSet, defaultType string, fixedType bool) *sockFla
 	fs.StringVar(&f.curveServer, "curve-server", "", "be a CURVE server with this `SECRETKEY` (Z85, see zmq keygen)")
 	fs.Var(&f.curveAllow, "curve-allow", "with --curve-server, let in only clients with this public `KEY` (repeatable; default any client)")
 	fs.StringVar(&f.curveClient, "curve-client", "", "be a CURVE client: `SERVERKEY[,PUBLIC,SECRET]` is the server's public key and this client's key pair (made up if not given)")
+	f.tls.add(fs)
 	return f
 }
 
@@ -129,6 +131,13 @@ func (f *sockFlags) options() (zmq.Type, []zmq.Option, error) {
 	}
 	if f.hwm.set {
 		opts = append(opts, zmq.WithSendHWM(f.hwm.n), zmq.WithRecvHWM(f.hwm.n))
+	}
+	tlsOpt, err := f.tls.option(f.binds, f.connects)
+	if err != nil {
+		return 0, nil, err
+	}
+	if tlsOpt != nil {
+		opts = append(opts, tlsOpt)
 	}
 	return typ, opts, nil
 }
