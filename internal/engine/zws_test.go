@@ -190,10 +190,9 @@ func TestZWSHandshakeRefuses(t *testing.T) {
 // The client side: the server's frames are unmasked, and what the client
 // sends is masked.
 func TestZWSClientMasks(t *testing.T) {
-	server := zws.AppendHeader(nil, true, zws.OpBinary, 0, false, 0)
 	ready := append([]byte{zws.FlagCommand, 5}, "READY"...)
 	ready = zmtp.AppendMetadata(ready, zmtp.Metadata{{Name: "Socket-Type", Value: "PULL"}})
-	server = append(zws.AppendHeader(nil, true, zws.OpBinary, len(ready), false, 0), ready...)
+	server := append(zws.AppendHeader(nil, true, zws.OpBinary, len(ready), false, 0), ready...)
 	conn := &recordingConn{scriptedConn: scriptedConn{in: bytes.NewReader(server)}}
 	cfg := &Config{SocketType: "PUSH", NewMechanism: zmtp.NewNull, MaxMsgSize: -1}
 	if _, err := HandshakeWS(conn, nil, true, zws.ProtocolNull, cfg); err != nil {
