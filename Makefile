@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq node-peers jeromq socks-server perf-tools fuzz bench bench-patterns demo
+.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns demo
 
 test: vet unit interop
 
@@ -22,8 +22,8 @@ perf-tools: libzmq
 
 # The interop tests need cgo and Debian's libzmq; they live in their own
 # module so the main module stays cgo-free. interop/jeromq needs JeroMQ 0.3.6
-# and a JDK; TestSOCKSProxy needs microsocks.
-interop: libzmq node-peers jeromq socks-server
+# and a JDK; TestSOCKSProxy needs microsocks; interop/ws a headless chromium.
+interop: libzmq node-peers jeromq socks-server chromium
 	cd interop && CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 libzmq:
@@ -35,6 +35,10 @@ jeromq:
 # microsocks, the SOCKS5 server the interop tests connect through.
 socks-server:
 	@bash scripts/install-socks.sh
+
+# Debian's chromium, which interop/ws runs headless with jszmq.
+chromium:
+	@bash scripts/install-chromium.sh
 
 # npm's zeromq (libzmq 4.3.5 with the draft API and ws) and jszmq, from
 # interop/node's lock file.
