@@ -2,10 +2,13 @@ package pipe
 
 // chunkSize is how many messages one chunk of a queue holds; maxSpares how
 // many drained chunks a queue keeps for reuse, enough for a default HWM's
-// worth in flight without garbage.
+// worth in flight without garbage. A queue starts with a chunk of
+// firstChunkSize: most queues of a server with many peers never hold more
+// than a message or two, and a full chunk is 6 KiB.
 const (
-	chunkSize = 128
-	maxSpares = 16
+	chunkSize      = 128
+	firstChunkSize = 4
+	maxSpares      = 16
 )
 
 // chunk is one link of a queue's chain. Queues are chains of chunks, so a
@@ -17,14 +20,29 @@ const (
 // extra memory to clear and scan in a growing queue (PUB/SUB with no HWM)
 // cost more than the sharing of a line between neighbours.
 type chunk struct {
-	msgs [chunkSize]Msg
+	msgs []Msg
 	next *chunk
+}
+
+// fullChunk is a chunk of chunkSize messages in one allocation.
+type fullChunk struct {
+	chunk
+	store [chunkSize]Msg
+}
+
+func newChunk(size int) *chunk {
+	if size == chunkSize {
+		f := new(fullChunk)
+		f.msgs = f.store[:]
+		return &f.chunk
+	}
+	return &chunk{msgs: make([]Msg, size)}
 }
 
 // put writes m after the last message, linking a fresh chunk when the last
 // one is full; pmu is held. The consumer sees m once it is published.
 func (q *Queue) put(m Msg) {
-	if q.tailPos == chunkSize {
+	if q.tailPos == len(q.tail.msgs) {
 		c := q.fresh()
 		q.tail.next, q.tail, q.tailPos = c, c, 0
 	}
@@ -43,7 +61,7 @@ func (q *Queue) fresh() *chunk {
 	}
 	q.wmu.Unlock()
 	if c == nil {
-		c = new(chunk)
+		c = newChunk(chunkSize)
 	}
 	return c
 }
@@ -52,6 +70,9 @@ func (q *Queue) fresh() *chunk {
 // as it was read) for the producer to reuse.
 func (q *Queue) spare(c *chunk) {
 	c.next = nil
+	if len(c.msgs) != chunkSize {
+		return // the small first chunk: the GC's
+	}
 	q.wmu.Lock()
 	if q.nSpares < maxSpares {
 		c.next, q.spares = q.spares, c

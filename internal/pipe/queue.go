@@ -129,6 +129,9 @@ type Queue struct {
 	// socket binds, and the spare chunks.
 	wmu        sync.Mutex
 	readerWake Wake
+	// readerHook, when set, is called instead of signalling readerWake:
+	// an engine starts its writer on demand rather than keep one waiting.
+	readerHook func()
 	writerWake Wake
 	spares     *chunk // drained chunks kept for reuse, at most maxSpares
 	nSpares    int
@@ -138,7 +141,7 @@ type Queue struct {
 // signals readerWake when a message arrives for an armed reader and
 // writerWake when room frees up for an armed writer.
 func NewQueue(hwm int, readerWake, writerWake Wake) *Queue {
-	c := new(chunk)
+	c := newChunk(firstChunkSize)
 	q := &Queue{head: c, tail: c, readerWake: readerWake, writerWake: writerWake}
 	q.hwm.Store(int64(hwm))
 	return q
@@ -153,6 +156,23 @@ func (q *Queue) SetReaderWake(w Wake) {
 	if q.published.Load() > q.drained.Load() || q.closed.Load() {
 		w.Signal()
 	}
+}
+
+// SetReaderHook makes the queue call hook, instead of signalling its reader
+// wake, whenever it would wake its consumer; nil goes back to the wake.
+// The hook runs on the producer's goroutine, with the producer's lock
+// held: it must not push onto this queue.
+func (q *Queue) SetReaderHook(hook func()) {
+	q.wmu.Lock()
+	q.readerHook = hook
+	q.wmu.Unlock()
+}
+
+// Pending reports, from any goroutine, whether the consumer would find
+// something to take: a message published since it last ran dry, or the
+// end of the stream.
+func (q *Queue) Pending() bool {
+	return q.published.Load() > q.drained.Load() || q.closed.Load()
 }
 
 // SetWriterWake sets the producer's wake-up (see SetReaderWake).
@@ -240,7 +260,19 @@ func (q *Queue) taken() int64 { return max(q.consumed.Load(), q.discardTo.Load()
 func (q *Queue) publish() {
 	q.published.Store(q.written)
 	if q.readerArmed.Load() && q.readerArmed.CompareAndSwap(true, false) {
-		q.signal(&q.readerWake)
+		q.signalReader()
+	}
+}
+
+func (q *Queue) signalReader() {
+	q.wmu.Lock()
+	hook, wake := q.readerHook, q.readerWake
+	q.wmu.Unlock()
+	switch {
+	case hook != nil:
+		hook()
+	case wake != nil:
+		wake.Signal()
 	}
 }
 
@@ -331,7 +363,7 @@ func (q *Queue) release() {
 // next returns the consumer's next message, zeroing its slot so the queue
 // keeps no reference to it.
 func (q *Queue) next() Msg {
-	if q.headPos == chunkSize {
+	if q.headPos == len(q.head.msgs) {
 		used := q.head
 		q.head, q.headPos = used.next, 0
 		q.spare(used)
@@ -359,7 +391,7 @@ func (q *Queue) CloseWrite() {
 	q.pmu.Unlock()
 	q.writerArmed.Store(false)
 	q.readerArmed.Store(false)
-	q.signal(&q.readerWake)
+	q.signalReader()
 }
 
 // Discard drops every queued message the consumer has not yet taken in. It
