@@ -42,19 +42,18 @@ func (l *Lease) Release() {
 	}
 }
 
-// LeasePool is one reader's spare buffers.
+// LeasePool is a set of spare read buffers, shared by the readers of many
+// connections: a reader takes one only while it has bytes to read, so idle
+// connections hold none.
 type LeasePool struct {
 	size  int
 	spare chan *Lease
 }
 
-// leaseSpares bounds the buffers a pool keeps: enough for what a receive
-// queue at the default HWM holds, without hoarding after a burst.
-const leaseSpares = 8
-
-// NewLeasePool returns a pool of buffers of size bytes.
-func NewLeasePool(size int) *LeasePool {
-	return &LeasePool{size: size, spare: make(chan *Lease, leaseSpares)}
+// NewLeasePool returns a pool of buffers of size bytes that keeps at most
+// spares of them.
+func NewLeasePool(size, spares int) *LeasePool {
+	return &LeasePool{size: size, spare: make(chan *Lease, spares)}
 }
 
 // Get returns a buffer to lend from, reused if one has come home.
@@ -70,7 +69,7 @@ func (p *LeasePool) Get() *Lease {
 }
 
 // Retire tells that the reader lent l to lent messages and will lend no
-// more from it.
+// more from it. A lease that lent nothing goes straight back to its pool.
 func (l *Lease) Retire(lent int64) {
 	if l.shares.Add(lent-leaseBias) == 0 {
 		l.home.put(l)

@@ -18,7 +18,7 @@ func TestLeaseComesHomeWhenAllSharesAre(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := NewLeasePool(64)
+			p := NewLeasePool(64, 8)
 			l := p.Get()
 			for i := int64(0); i < tt.releasedBefore; i++ {
 				l.Release()
@@ -37,7 +37,7 @@ func TestLeaseComesHomeWhenAllSharesAre(t *testing.T) {
 // A buffer is never handed out twice at once, however releases and
 // retirements interleave.
 func TestLeaseNotReusedWhileLent(t *testing.T) {
-	p := NewLeasePool(64)
+	p := NewLeasePool(64, 8)
 	l := p.Get()
 	l.Retire(2)
 	l.Release()
