@@ -145,8 +145,8 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 // runAccepted runs a connection whose handshake succeeded, on a pipe of
 // its own, to its end.
 func (s *Socket) runAccepted(endpoint string, c *engine.Conn) {
-	o := s.options()
-	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
+	sendHWM, recvHWM := s.hwms()
+	p := pipe.New(sendHWM, recvHWM, s.readable, s.writable)
 	p.SetPeer(c.Peer())
 	if !s.attach(p) {
 		c.Close()

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/purezmq/zmq/internal/engine"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/transport"
 )
@@ -86,19 +87,17 @@ func (s *Socket) connectPipe(endpoint string) (*pipe.Pipe, error) {
 func (s *Socket) dialLoop(d *dialer) {
 	defer s.wg.Done()
 	defer d.cancel()
-	o := s.options()
-	backoff := transport.Backoff{Min: o.reconnectMin, Max: o.reconnectMax}
+	backoff := s.backoff()
 	for connections := 0; !s.lingerDone(d); {
 		if s.connectOnce(d, connections > 0) {
 			connections++
 			backoff.Reset()
 		}
 		if d.stopped != nil {
-			o.logger().Warn("zmq: reconnection stopped", "endpoint", d.endpoint, "err", d.stopped)
-			s.emit(EventClosed, d.endpoint, d.stopped)
+			s.reconnectStopped(d)
 			break
 		}
-		if s.lingerDone(d) || o.reconnectMin < 0 {
+		if s.lingerDone(d) || backoff.Min < 0 {
 			break
 		}
 		wait := backoff.Next()
@@ -109,6 +108,18 @@ func (s *Socket) dialLoop(d *dialer) {
 		}
 	}
 	s.retireDialer(d)
+}
+
+// reconnectStopped reports that WithReconnectStop gave d's endpoint up.
+func (s *Socket) reconnectStopped(d *dialer) {
+	s.options().logger().Warn("zmq: reconnection stopped", "endpoint", d.endpoint, "err", d.stopped)
+	s.emit(EventClosed, d.endpoint, d.stopped)
+}
+
+func (s *Socket) backoff() transport.Backoff {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return transport.Backoff{Min: s.opts.reconnectMin, Max: s.opts.reconnectMax}
 }
 
 // retireDialer takes the dialer's pipe away from the socket type: messages
@@ -133,8 +144,45 @@ func (s *Socket) lingerDone(d *dialer) bool {
 }
 
 // connectOnce dials, shakes hands and runs one connection to its end. It
-// reports whether the handshake succeeded.
+// reports whether the handshake succeeded. Its frame stays on the stack for
+// as long as the connection lasts, so the work that needs the socket's
+// options is done in dial and shakeHands, whose frames are gone by then.
 func (s *Socket) connectOnce(d *dialer, again bool) bool {
+	conn := s.dial(d)
+	if conn == nil {
+		return false
+	}
+	defer s.setDialerConn(d, nil)
+	if s.typ == STREAM {
+		return s.connectRaw(d, conn)
+	}
+	c := s.shakeHands(d, conn)
+	if c == nil {
+		return false
+	}
+	d.pipe.SetPeer(c.Peer())
+	d.pipe.Hold(false)
+	if again {
+		s.reconnected(d.pipe)
+	} else {
+		s.wakeAll()
+	}
+	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
+	err := c.Run(d.pipe)
+	s.connectionLost(d.pipe, true)
+	if d.immediate {
+		// As libzmq's ZMQ_IMMEDIATE ends the pipe with its connection,
+		// what was queued for it goes too.
+		d.pipe.Hold(true)
+		d.pipe.Out.Discard()
+	}
+	s.emit(EventDisconnected, d.endpoint, err)
+	return true
+}
+
+// dial connects to d's endpoint and records the connection, or returns
+// nil, having noted whether WithReconnectStop gives the endpoint up.
+func (s *Socket) dial(d *dialer) net.Conn {
 	s.emit(EventConnectDelayed, d.endpoint, nil)
 	o := s.options()
 	conn, err := transport.DialTuned(d.ctx, d.ep.Stream(), o.dialTuning())
@@ -146,43 +194,27 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 		if o.reconnectStop&ReconnectStopConnRefused != 0 && errors.Is(err, syscall.ECONNREFUSED) {
 			d.stopped = fmt.Errorf("reconnect stopped: %w", err)
 		}
-		return false
+		return nil
 	}
 	s.emit(EventConnected, d.endpoint, nil)
 	if !s.setDialerConn(d, conn) {
 		conn.Close()
-		return false
+		return nil
 	}
-	defer s.setDialerConn(d, nil)
-	if s.typ == STREAM {
-		return s.connectRaw(d, conn)
-	}
+	return conn
+}
+
+// shakeHands runs the handshake on a dialled connection, or returns nil.
+func (s *Socket) shakeHands(d *dialer, conn net.Conn) *engine.Conn {
 	c, err := s.handshake(d, conn)
 	if err != nil {
 		s.handshakeFailed(d.endpoint, err)
-		if o.reconnectStop&ReconnectStopHandshakeFailed != 0 {
+		if s.options().reconnectStop&ReconnectStopHandshakeFailed != 0 {
 			d.stopped = fmt.Errorf("reconnect stopped: handshake failed: %w", err)
 		}
-		return false
+		return nil
 	}
-	d.pipe.SetPeer(c.Peer())
-	d.pipe.Hold(false)
-	if again {
-		s.reconnected(d.pipe)
-	} else {
-		s.wakeAll()
-	}
-	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
-	err = c.Run(d.pipe)
-	s.connectionLost(d.pipe, true)
-	if d.immediate {
-		// As libzmq's ZMQ_IMMEDIATE ends the pipe with its connection,
-		// what was queued for it goes too.
-		d.pipe.Hold(true)
-		d.pipe.Out.Discard()
-	}
-	s.emit(EventDisconnected, d.endpoint, err)
-	return true
+	return c
 }
 
 // setDialerConn records the live connection so Disconnect and a lapsed

@@ -9,6 +9,7 @@ import (
 
 	"github.com/purezmq/zmq/internal/engine"
 	"github.com/purezmq/zmq/internal/pipe"
+	"github.com/purezmq/zmq/internal/transport"
 )
 
 // Socket is a ZeroMQ socket. Like a libzmq socket it is meant for one
@@ -140,6 +141,23 @@ func (s *Socket) options() options {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.opts
+}
+
+// The accessors below copy one setting, where options() copies them all:
+// the goroutines that serve connections stay parked for as long as a
+// connection lasts, and a copy of the options on their stacks would keep
+// every idle connection's stack at twice the size.
+
+func (s *Socket) hwms() (send, recv int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.sendHWM, s.opts.recvHWM
+}
+
+func (s *Socket) tuning() transport.Tuning {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.tuning
 }
 
 // Send sends a message, all of its frames or none. It blocks while the

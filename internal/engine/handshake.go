@@ -132,9 +132,13 @@ func (c *Conn) readCommand() (zmtp.Command, error) {
 	if f.flags&zmtp.FlagCommand == 0 {
 		return zmtp.Command{}, fmt.Errorf("%w: message frame during the handshake", zmtp.ErrProtocol)
 	}
-	cmd, err := zmtp.ParseCommand(f.body)
-	if err != nil && mangledError(f.body) {
-		return zmtp.Command{Name: zmtp.CmdError, Body: f.body[len(mangledErrorName):]}, nil
+	// The mechanisms may keep what a command says, so they get a copy, and
+	// the read buffer stays free for reuse.
+	body := append([]byte(nil), f.body...)
+	c.in.takeBack()
+	cmd, err := zmtp.ParseCommand(body)
+	if err != nil && mangledError(body) {
+		return zmtp.Command{Name: zmtp.CmdError, Body: body[len(mangledErrorName):]}, nil
 	}
 	return cmd, err
 }

@@ -25,10 +25,20 @@ const (
 // released (a fresh one takes its place meanwhile), so what the application
 // holds stays valid while one buffer serves many messages.
 type input struct {
-	src    io.Reader
+	src io.Reader
+	// buf is nil while the connection is idle (see readbuf.go); a small
+	// private copy, with no lease, after a short read from idle.
 	buf    []byte
 	r, w   int
 	onRead func()
+	// onIdle is called before the reader waits for bytes with nothing
+	// buffered, to let go of what an idle connection need not hold.
+	onIdle func()
+	// raw reads tcp and ipc connections without holding a buffer while
+	// waiting; nil for other connections.
+	raw rawReader
+	// fromIdle marks a buffer taken after an idle wait.
+	fromIdle bool
 	// buf is lease's buffer. lentFrames counts the frames lent from it,
 	// coveredFrames those that went out in messages holding a share of it,
 	// shares how many such messages there are: only if every lent frame
@@ -38,7 +48,6 @@ type input struct {
 	// began there, overflow says it began further back, and lastLent that
 	// the last frame read was lent.
 	lease                     *bufpool.Lease
-	pool                      *bufpool.LeasePool
 	lentFrames, coveredFrames int
 	shares                    int64
 	msgLent                   int
@@ -69,12 +78,6 @@ type frame struct {
 	body  []byte
 }
 
-func newInput(src io.Reader) *input {
-	pool := bufpool.NewLeasePool(readBufferSize)
-	lease := pool.Get()
-	return &input{src: src, buf: lease.Buf, lease: lease, pool: pool}
-}
-
 // endMessage closes the message being read and returns the share of read
 // buffers it holds, if any: the current one, the one before it, or both.
 func (in *input) endMessage() *bufpool.Lease {
@@ -97,99 +100,33 @@ func (in *input) endMessage() *bufpool.Lease {
 	return l
 }
 
-// startMessages forgets what the handshake's commands lent: they hold no
-// share, so their buffer is never reused.
+// startMessages forgets what the handshake's commands lent; they were
+// taken back (see takeBack), so nothing is left of them.
 func (in *input) startMessages() {
 	in.msgLent, in.straddle, in.overflow, in.lastLent = 0, nil, false, false
 }
 
-// notInMessage takes the frame just read out of the message count: a
-// command, which holds no share, so its buffer is never reused.
-func (in *input) notInMessage() {
+// takeBack returns the frame just read to the buffer: its reader keeps
+// nothing of it (a command, parsed and copied), so it stops keeping the
+// buffer from being reused.
+func (in *input) takeBack() {
 	if in.lastLent {
 		in.msgLent--
+		in.lentFrames--
 		in.lastLent = false
 	}
-}
-
-// fresh moves to another buffer once the current one has lent a slice. The
-// old one goes back for reuse when its messages are released, if every
-// slice it lent went out in one of them (commands, say, do not; a message
-// still being read takes its share now).
-func (in *input) fresh() {
-	if in.msgLent > 0 {
-		in.coveredFrames += in.msgLent
-		in.shares++
-		in.overflow = in.overflow || in.straddle != nil
-		in.straddle, in.msgLent = in.lease, 0
-	}
-	if in.lentFrames == in.coveredFrames {
-		in.lease.Retire(in.shares)
-	}
-	in.lease = in.pool.Get()
-	in.buf = in.lease.Buf
-	in.lentFrames, in.coveredFrames, in.shares = 0, 0, 0
 }
 
 // buffered returns the bytes read but not yet consumed.
 func (in *input) buffered() []byte { return in.buf[in.r:in.w] }
 
-// fill reads at least once more, making room first.
-func (in *input) fill() error {
-	if in.w == len(in.buf) {
-		in.compact()
-	}
-	n, err := in.src.Read(in.buf[in.w:])
-	in.w += n
-	if n > 0 && in.onRead != nil {
-		in.onRead()
-	}
-	if n > 0 {
-		return nil
-	}
-	if err == nil {
-		err = io.ErrNoProgress
-	}
-	return err
-}
-
-// compact moves the unread tail to the front of a buffer that can be written.
-func (in *input) compact() {
-	tail := in.buf[in.r:in.w]
-	if in.lentFrames > 0 {
-		in.fresh()
-	}
-	in.w = copy(in.buf, tail)
-	in.r = 0
-}
-
-// fillHeader reads no more than a frame header.
-func (in *input) fillHeader() error {
-	in.r, in.w = 0, 0
-	if in.lentFrames > 0 {
-		in.fresh()
-	}
-	n, err := in.src.Read(in.buf[:in.maxHeader()])
-	in.w = n
-	if n > 0 {
-		if in.onRead != nil {
-			in.onRead()
-		}
-		return nil
-	}
-	if err == nil {
-		err = io.ErrNoProgress
-	}
-	return err
-}
-
 // need ensures n bytes are buffered.
 func (in *input) need(n int) error {
-	if n > len(in.buf) {
+	if n > readBufferSize {
 		return fmt.Errorf("%w: %d bytes do not fit the read buffer", zmtp.ErrProtocol, n)
 	}
 	if in.r+n > len(in.buf) {
-		in.compact()
+		in.makeRoom()
 	}
 	for in.w-in.r < n {
 		if err := in.fill(); err != nil {

@@ -17,6 +17,9 @@ const (
 	rawMinRead = 4 << 10
 )
 
+// errReaderDone tells the raw writer that its reader has ended.
+var errReaderDone = errors.New("reader done")
+
 // errClosedBySocket ends a raw connection whose socket asked for it to be
 // closed with a zero-length message.
 var errClosedBySocket = errors.New("zmq: connection closed by the socket")

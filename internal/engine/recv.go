@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/purezmq/zmq/internal/pipe"
@@ -12,8 +13,10 @@ const (
 	// deliverBatch bounds how many messages the reader parses before it
 	// hands them over, so a fast sender cannot delay the first of them long.
 	deliverBatch = 256
-	// frameSlab is how many frame headers one allocation serves.
-	frameSlab = 1024
+	// A slab of frame headers serves minSlab frames at first, and twice
+	// as many each time it runs out while the connection stays busy, up
+	// to maxSlab.
+	minSlab, maxSlab = 4, 1024
 )
 
 // assembler builds messages out of frames. Frame slice headers come from a
@@ -25,9 +28,7 @@ type assembler struct {
 
 func (a *assembler) add(body []byte) {
 	if len(a.slab) == cap(a.slab) {
-		fresh := make([][]byte, 0, frameSlab)
-		a.slab = append(fresh, a.slab[a.start:]...)
-		a.start = 0
+		a.grow()
 	}
 	a.slab = append(a.slab, body)
 }
@@ -35,43 +36,87 @@ func (a *assembler) add(body []byte) {
 // parts is how many frames the message being built has so far.
 func (a *assembler) parts() int { return len(a.slab) - a.start }
 
+// grow moves the message being assembled to a fresh slab. The old one
+// belongs to the messages made from it.
+func (a *assembler) grow() {
+	fresh := make([][]byte, 0, min(max(2*cap(a.slab), minSlab), maxSlab))
+	a.slab = append(fresh, a.slab[a.start:]...)
+	a.start = 0
+}
+
+// idle drops the slab between messages: what is in it belongs to the
+// messages made from it, and would keep their read buffers from the GC.
+func (a *assembler) idle() {
+	if a.start == len(a.slab) {
+		a.slab, a.start = nil, 0
+	}
+}
+
 func (a *assembler) finish() [][]byte {
 	frames := a.slab[a.start:len(a.slab):len(a.slab)]
 	a.start = len(a.slab)
 	return frames
 }
 
-func (s *session) readLoop() error {
-	err := s.receive()
-	s.readErr = err
-	return err
-}
+// batches are the reader's delivery batches, taken only by readers that
+// have messages to hand over.
+var batches = sync.Pool{New: func() any {
+	b := make([]pipe.Msg, 0, deliverBatch)
+	return &b
+}}
 
+// receive reads until the connection fails. It waits for bytes here, at
+// the bottom of the reader's stack, and parses them in parse, whose frames
+// are gone by the time it waits again: an idle connection's goroutine then
+// uses little enough of its stack for the GC to halve it (to 4 KiB).
 func (s *session) receive() error {
-	var asm assembler
 	s.in.startMessages()
-	batch := make([]pipe.Msg, 0, deliverBatch)
-	meta := s.peer.Meta
+	s.in.onIdle = s.idle
 	if s.subscribeAll {
-		batch = append(batch, pipe.Msg{Frames: [][]byte{{1}}, Meta: meta})
+		s.queue(pipe.Msg{Frames: [][]byte{{1}}, Meta: s.peer.Meta})
+		if err := s.deliver(s.batch); err != nil {
+			return err
+		}
+		s.batch = s.batch[:0]
 	}
 	for {
-		if len(batch) > 0 && (len(batch) == cap(batch) || !s.in.complete()) {
-			if err := s.deliver(batch); err != nil {
+		if s.in.r == s.in.w && !s.in.largeStream {
+			if err := s.in.fill(); err != nil {
 				return err
 			}
-			batch = batch[:0]
+		}
+		if err := s.parse(); err != nil {
+			return err
+		}
+	}
+}
+
+// parse hands over every message buffered, reading more only to finish a
+// frame begun, and returns once nothing is left.
+func (s *session) parse() error {
+	asm := &s.asm
+	meta := s.peer.Meta
+	for {
+		if len(s.batch) > 0 && (len(s.batch) == cap(s.batch) || !s.in.complete()) {
+			if err := s.deliver(s.batch); err != nil {
+				return err
+			}
+			s.batch = s.batch[:0]
+		}
+		if s.in.r == s.in.w && !s.in.largeStream {
+			return nil
 		}
 		f, err := s.readFrame()
 		if err != nil {
-			return s.deliverLast(batch, err)
+			return s.deliverLast(err)
 		}
 		if f.flags&zmtp.FlagCommand != 0 {
-			s.in.notInMessage()
-			if m, ok, err := s.command(f.body); err != nil {
-				return s.deliverLast(batch, err)
+			m, ok, err := s.command(f.body)
+			s.in.takeBack()
+			if err != nil {
+				return s.deliverLast(err)
 			} else if ok {
-				batch = append(batch, m)
+				s.queue(m)
 			}
 			continue
 		}
@@ -86,7 +131,7 @@ func (s *session) receive() error {
 			if s.cfg.Parts == GroupAndBody {
 				m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
 			}
-			batch = append(batch, m)
+			s.queue(m)
 		}
 	}
 }
@@ -117,6 +162,27 @@ func (s *session) group(b []byte) string {
 		s.lastGroup = string(b)
 	}
 	return s.lastGroup
+}
+
+// queue adds m to the batch to hand over, taking a batch if need be.
+func (s *session) queue(m pipe.Msg) {
+	if s.batch == nil {
+		s.batchBox = batches.Get().(*[]pipe.Msg)
+		s.batch = *s.batchBox
+	}
+	s.batch = append(s.batch, m)
+}
+
+// idle lets go of what the reader holds only while messages arrive: it is
+// called when a read finds nothing, by which time the batch was delivered.
+func (s *session) idle() {
+	if s.batch != nil && len(s.batch) == 0 {
+		clear(s.batch[:cap(s.batch)])
+		*s.batchBox = s.batch
+		batches.Put(s.batchBox)
+		s.batch, s.batchBox = nil, nil
+	}
+	s.asm.idle()
 }
 
 // readFrame reads one frame, opening it if the mechanism encrypts traffic,
@@ -157,9 +223,10 @@ func (s *session) nextFrame(limit int64) (frame, error) {
 // deliverLast hands over the whole messages read before the connection
 // ended with err (a peer may send messages and then close, ERROR or a
 // WebSocket close frame right behind them), and returns err.
-func (s *session) deliverLast(batch []pipe.Msg, err error) error {
-	if len(batch) > 0 {
-		_ = s.deliver(batch)
+func (s *session) deliverLast(err error) error {
+	if len(s.batch) > 0 {
+		_ = s.deliver(s.batch)
+		s.batch = s.batch[:0]
 	}
 	return err
 }
@@ -181,7 +248,9 @@ func (s *session) deliver(batch []pipe.Msg) error {
 }
 
 // command handles a command frame after the handshake. Subscriptions become
-// messages for the socket, in the form ZMTP 3.0 peers send them.
+// messages for the socket, in the form ZMTP 3.0 peers send them. It must
+// keep nothing of body, which goes back to the read buffer: what it keeps,
+// it copies.
 func (s *session) command(body []byte) (pipe.Msg, bool, error) {
 	cmd, err := zmtp.ParseCommand(body)
 	if err != nil {
@@ -254,12 +323,10 @@ type pong struct {
 	payload []byte
 }
 
+// queuePong has a writer answer; a pong already due answers this ping too.
 func (s *session) queuePong(p pong) {
-	select {
-	case s.pongs <- p:
-	default: // a PONG is already due; one answers both
-	}
-	s.pipe.EngineOut.Signal()
+	s.pong.CompareAndSwap(nil, &p)
+	s.kick()
 }
 
 // silentFor is how long the peer has sent nothing.

@@ -19,49 +19,113 @@ var errDrained = errors.New("zmq: queue drained")
 // fails, Close is called, or p.Out is closed for writing and drained. It
 // returns why the connection ended: nil for a drained queue or a peer that
 // hung up.
+//
+// The calling goroutine reads. A writer goroutine runs only while there is
+// something to write: p.Out starts one when a message arrives for an idle
+// connection, and it ends once it has written everything. With the read
+// buffer given back between reads (readbuf.go), an idle connection costs
+// one parked goroutine and its queues.
 func (c *Conn) Run(p *pipe.Pipe) error {
-	s := &session{Conn: c, pipe: p, quit: make(chan struct{}), pongs: make(chan pong, 1)}
+	s := &session{Conn: c, pipe: p, quit: make(chan struct{})}
 	s.lastRecv.Store(time.Now().UnixNano())
 	c.in.onRead = s.touch
-	readerDone := make(chan error, 1)
-	go func() { readerDone <- s.readLoop() }()
-	err := s.writeLoop(readerDone)
-	s.stop()
-	readerEnded := err == errReaderDone
-	if readerEnded {
-		err = s.readErr
-	}
-	s.goodbye(err)
+	s.startHeartbeat()
+	s.helloDue.Store(c.cfg.Hello != nil)
+	p.Out.SetReaderHook(s.kick)
+	s.kick() // the hello, and what was queued before the connection
+	rerr := s.receive()
+	s.fail(rerr)
+	p.Out.SetReaderHook(nil)
+	s.end()
+	s.goodbye(s.err)
 	c.conn.Close()
-	if !readerEnded {
-		<-readerDone
-	}
-	return c.classify(err)
+	return c.classify(s.err)
 }
-
-var errReaderDone = errors.New("reader done")
 
 // session is the state one connection's reader and writer share.
 type session struct {
 	*Conn
 	pipe     *pipe.Pipe
 	quit     chan struct{}
-	stopOnce sync.Once
 	lastRecv atomic.Int64
 	// peerTTL is the longest silence the peer asked us to allow (ns).
 	peerTTL atomic.Int64
-	pongs   chan pong
-	readErr error
+
+	// The reader's: the messages parsed and not yet handed over, and the
+	// frame slab they are assembled in.
+	batch    []pipe.Msg
+	batchBox *[]pipe.Msg
+	asm      assembler
+
+	// writing is set while a writer goroutine runs; mu guards starting
+	// one against the end of the session.
+	writing atomic.Bool
+	mu      sync.Mutex
+	ended   bool
+	writers sync.WaitGroup
+	// pong is what the peer's last ping needs answered; pingDue asks for a ping;
+	// helloDue for the hello message (Config.Hello), before anything else.
+	pong     atomic.Pointer[pong]
+	pingDue  atomic.Bool
+	helloDue atomic.Bool
+	beat     *time.Timer
+
 	// lastGroup is the group of the last message a DISH read (reader's).
 	lastGroup string
 	// wsCloseReply is the close frame's payload owed to a ZWS peer that
 	// closed the WebSocket.
 	wsCloseReply atomic.Pointer[[]byte]
+
+	failOnce sync.Once
+	err      error // why the session ended, set once by fail
 }
 
-func (s *session) stop() { s.stopOnce.Do(func() { close(s.quit) }) }
-
 func (s *session) touch() { s.lastRecv.Store(time.Now().UnixNano()) }
+
+// fail ends the session for err, the first reason given. The reader is
+// woken, from a read by a deadline passed and from waiting for room by
+// quit, and so is a writer stuck on a peer that does not read (over ZWS
+// after goodbyeTimeout, for the close frame); Run closes the connection
+// once both are done, after a ZWS close frame.
+func (s *session) fail(err error) {
+	s.failOnce.Do(func() {
+		s.err = err
+		close(s.quit)
+		now := time.Now()
+		_ = s.conn.SetReadDeadline(now)
+		if s.ws != nil {
+			now = now.Add(goodbyeTimeout) // for the close frame
+		}
+		_ = s.conn.SetWriteDeadline(now)
+	})
+}
+
+// end waits for a running writer, after which none starts.
+func (s *session) end() {
+	s.mu.Lock()
+	s.ended = true
+	s.mu.Unlock()
+	if s.beat != nil {
+		s.beat.Stop()
+	}
+	s.writers.Wait()
+}
+
+// kick starts a writer unless one runs or the session has ended.
+func (s *session) kick() {
+	if !s.writing.CompareAndSwap(false, true) {
+		return
+	}
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		s.writing.Store(false)
+		return
+	}
+	s.writers.Add(1)
+	s.mu.Unlock()
+	go s.writeLoop()
+}
 
 // classify turns the ways a connection ends into nil for an orderly end,
 // counting and logging the rest.

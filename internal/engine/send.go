@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/purezmq/zmq/internal/pipe"
@@ -24,6 +25,7 @@ const (
 // output encodes a batch of messages into as few writes as it can: small
 // frames are copied into one buffer, large bodies are gathered by reference.
 type output struct {
+	batch []pipe.Msg
 	conn  net.Conn
 	codec zmtp.Codec
 	buf   []byte
@@ -179,52 +181,108 @@ func (o *output) flush() error {
 	return err
 }
 
-func (s *session) writeLoop(readerDone <-chan error) error {
-	out := &output{
-		conn: s.conn, codec: s.codec, legacy: s.peer.LegacySubscribe, groups: s.cfg.WriteGroups,
-		framing: s.in.framing, noCommands: s.version != zmtp.ZMTP3, ws: s.ws,
+// outputs are writers' buffers, taken only while a writer runs.
+var outputs = sync.Pool{New: func() any {
+	return &output{batch: make([]pipe.Msg, 0, writeBatch)}
+}}
+
+// maxKeptBuffer bounds the write buffer an output keeps between writers.
+const maxKeptBuffer = 64 << 10
+
+// writeLoop writes until nothing is left, then ends; p.Out's hook starts
+// another when more comes. A failure ends the session.
+func (s *session) writeLoop() {
+	defer s.writers.Done()
+	out := outputs.Get().(*output)
+	out.conn, out.codec, out.legacy, out.groups = s.conn, s.codec, s.peer.LegacySubscribe, s.cfg.WriteGroups
+	out.framing, out.noCommands, out.ws = s.in.framing, s.version != zmtp.ZMTP3, s.ws
+	defer func() {
+		out.conn, out.codec, out.framing, out.ws = nil, nil, nil, nil
+		if cap(out.buf) > maxKeptBuffer {
+			out.buf = nil
+		}
+		outputs.Put(out)
+	}()
+	for {
+		if err := s.writeAll(out); err != nil {
+			s.fail(err)
+			return
+		}
+		// Let go, then look again: a message published after the last
+		// look either sees writing cleared and starts a writer, or is
+		// seen here.
+		s.writing.Store(false)
+		if !s.pendingWrite() || !s.writing.CompareAndSwap(false, true) {
+			return
+		}
 	}
-	batch := make([]pipe.Msg, 0, writeBatch)
-	var tick <-chan time.Time
-	// ZMTP 1.0 and 2.0 have no PING: libzmq sends none to such peers
-	// either, and does not time them out.
-	if s.cfg.HeartbeatInterval > 0 && s.version == zmtp.ZMTP3 {
-		t := time.NewTicker(s.cfg.HeartbeatInterval)
-		defer t.Stop()
-		tick = t.C
-	}
-	if s.cfg.Hello != nil {
-		if err := s.write(out, []pipe.Msg{{Frames: s.cfg.Hello}}); err != nil {
+}
+
+func (s *session) pendingWrite() bool {
+	return s.pipe.Out.Pending() || s.pong.Load() != nil || s.pingDue.Load() || s.helloDue.Load()
+}
+
+// writeAll writes what is queued and due until nothing is; errDrained
+// once the socket has closed the queue and it is empty.
+func (s *session) writeAll(out *output) error {
+	for {
+		select {
+		case <-s.quit:
+			// The connection is gone: leave the queue to the next one.
+			return net.ErrClosed
+		default:
+		}
+		if s.helloDue.Swap(false) {
+			if err := s.write(out, []pipe.Msg{{Frames: s.cfg.Hello}}); err != nil {
+				return err
+			}
+		}
+		if p := s.pong.Swap(nil); p != nil {
+			if err := s.answer(out, *p); err != nil {
+				return err
+			}
+		}
+		if s.pingDue.Swap(false) {
+			if err := s.heartbeat(out, time.Now()); err != nil {
+				return err
+			}
+		}
+		var closed bool
+		out.batch, closed = s.pipe.Out.PopBatch(out.batch[:0], writeBatch)
+		if len(out.batch) == 0 {
+			if closed {
+				return errDrained
+			}
+			return nil
+		}
+		err := s.write(out, out.batch)
+		clear(out.batch)
+		if err != nil {
 			return err
 		}
 	}
-	for {
-		var closed bool
-		batch, closed = s.pipe.Out.PopBatch(batch[:0], writeBatch)
-		if len(batch) > 0 {
-			if err := s.write(out, batch); err != nil {
-				return err
-			}
-			clear(batch)
-			continue
-		}
-		if closed {
-			return errDrained
-		}
-		select {
-		case <-s.pipe.EngineOut:
-		case <-readerDone:
-			return errReaderDone
-		case p := <-s.pongs:
-			if err := s.answer(out, p); err != nil {
-				return err
-			}
-		case now := <-tick:
-			if err := s.heartbeat(out, now); err != nil {
-				return err
-			}
-		}
+}
+
+// startHeartbeat sends a PING every interval, from a timer rather than a
+// goroutine of its own.
+func (s *session) startHeartbeat() {
+	ivl := s.cfg.HeartbeatInterval
+	// ZMTP 1.0 and 2.0 have no PING: libzmq sends none to such peers
+	// either, and does not time them out.
+	if ivl <= 0 || s.version != zmtp.ZMTP3 {
+		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.beat = time.AfterFunc(ivl, func() {
+		s.pingDue.Store(true)
+		s.kick()
+		s.mu.Lock()
+		if !s.ended {
+			s.beat.Reset(ivl)
+		}
+		s.mu.Unlock()
+	})
 }
 
 func (s *session) write(out *output, batch []pipe.Msg) error {

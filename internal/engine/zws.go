@@ -112,7 +112,7 @@ func (w *wsWire) next(in *input, limit int64) (frame, error) {
 		}
 		op := f.op &^ (opRaw | opFin)
 		if zws.IsControl(op) {
-			in.notInMessage()
+			in.takeBack()
 			return f, nil
 		}
 		done, err := w.fragment(in, f, op, limit)
@@ -150,7 +150,7 @@ func (w *wsWire) fragment(in *input, f frame, op byte, limit int64) (bool, error
 	w.body = append(w.body, payload...)
 	// The fragment's bytes are copied out: a lent slice goes back to the
 	// read buffer's count, a buffer of its own to the pool.
-	in.notInMessage()
+	in.takeBack()
 	if f.own {
 		bufpool.Put(f.body)
 	}
@@ -211,7 +211,7 @@ func HandshakeWS(conn net.Conn, buffered []byte, client bool, protocol string, c
 	// and the missing greeting differ.
 	c := &Conn{conn: conn, in: newInput(conn), cfg: cfg, ws: newWSWire(client), version: zmtp.ZMTP3}
 	c.in.ws = c.ws
-	c.in.w = copy(c.in.buf, buffered)
+	c.in.preload(buffered)
 	return c.shake(func() error { return c.handshakeWS(protocol) })
 }
 
