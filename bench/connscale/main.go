@@ -22,6 +22,10 @@
 // returned" is the same after the runtime has returned free memory to the
 // kernel (debug.FreeOSMemory), which a long-lived idle server reaches by
 // itself within minutes.
+//
+// HEAPPROFILE=file writes a heap profile of what the connections hold (go
+// tool pprof -sample_index=inuse_space); GDUMP=1 prints every goroutine's
+// stack once the connections are up.
 package main
 
 import (
@@ -32,6 +36,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +45,17 @@ import (
 	"github.com/purezmq/zmq/bench/internal/perfcli"
 )
 
-var gcs, _ = strconv.Atoi(os.Getenv("GCS"))
+// gcs is how many collections settle runs before it reads the resident
+// set (GCS, default 3): a goroutine's stack shrinks by half at most once
+// per collection, and a long-lived server has had many.
+var gcs = envInt("GCS", 3)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
 
 const usage = "connscale both|server|client <endpoint> <dealers> [first-id]"
 
@@ -51,6 +66,9 @@ func main() {
 		os.Exit(1)
 	}
 	n := perfcli.Number(args[2], 1, usage)
+	if os.Getenv("HEAPPROFILE") != "" {
+		runtime.MemProfileRate = 1
+	}
 	time.AfterFunc(10*time.Minute, func() { perfcli.Die("timed out") })
 	switch args[0] {
 	case "both":
@@ -184,6 +202,12 @@ func report(n int, setup time.Duration, before int64) {
 	returned := rssKiB()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if os.Getenv("GDUMP") != "" {
+		_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
+	}
+	if path := os.Getenv("HEAPPROFILE"); path != "" {
+		writeHeapProfile(path)
+	}
 	fmt.Printf("connections: %d\n", n)
 	fmt.Printf("setup time [ms]: %.0f\n", float64(setup.Microseconds())/1000)
 	fmt.Printf("rss per connection [KiB]: %.1f\n", float64(after-before)/float64(n))
@@ -216,4 +240,16 @@ func rssKiB() int64 {
 	}
 	perfcli.Die("no VmRSS")
 	return 0
+}
+
+// writeHeapProfile writes what is live now, for go tool pprof.
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		perfcli.Die("%v", err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		perfcli.Die("%v", err)
+	}
 }
