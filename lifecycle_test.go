@@ -296,3 +296,36 @@ func TestImmediateSkipsEndpointsNotUp(t *testing.T) {
 		expect(t, pull, fmt.Sprint(i))
 	}
 }
+
+// A connecting socket whose peer hangs up right after answering has
+// nothing left to send, so even waiting for ever (linger -1) its Close
+// returns. It used to hang now and then: the connection's writer, ending
+// with its connection, did not record that it had taken the last request,
+// and Close waited for a queue it counted as not empty.
+func TestCloseAfterPeerHangsUp(t *testing.T) {
+	for i := 0; i < 30; i++ {
+		// The REP lingers so that its answer goes out before it hangs up.
+		rep := newSocket(t, zmq.REP, zmq.WithLinger(-1))
+		ep := bind(t, rep, "tcp://127.0.0.1:*")
+		req, err := zmq.NewSocket(zmq.REQ, zmq.WithLinger(-1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		connect(t, req, ep)
+		send(t, req, "ping")
+		recv(t, rep)
+		send(t, rep, "pong")
+		rep.Close()
+		recv(t, req)
+		closed := make(chan error, 1)
+		go func() { closed <- req.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(testTimeout):
+			t.Fatalf("round %d: Close hung with nothing left to send", i)
+		}
+	}
+}

@@ -229,6 +229,7 @@ func (s *session) writeAll(out *output) error {
 		select {
 		case <-s.quit:
 			// The connection is gone: leave the queue to the next one.
+			s.pipe.Out.Rest()
 			return net.ErrClosed
 		default:
 		}

@@ -168,6 +168,13 @@ func (q *Queue) SetReaderHook(hook func()) {
 	q.wmu.Unlock()
 }
 
+// Rest tells that the consumer stops taking messages for now, having
+// written out everything it took: Len then counts only what it has not
+// taken, and the consumer is armed if it took everything. A consumer that
+// stops without looking once more would leave Len counting the last
+// messages it took (see Len).
+func (q *Queue) Rest() { q.ready() }
+
 // Pending reports, from any goroutine, whether the consumer would find
 // something to take: a message published since it last ran dry, or the
 // end of the stream.

@@ -231,3 +231,51 @@ func TestQueueManyProducers(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A consumer that stops after taking the last message must leave Len at
+// 0, or a closing socket waits for ever for a queue it thinks is not
+// empty.
+func TestQueueRestSettlesLen(t *testing.T) {
+	q := NewQueue(0, NewWake(), NewWake())
+	q.Push(msg("last"))
+	if _, ok, _ := q.Pop(); !ok {
+		t.Fatal("pop failed")
+	}
+	q.Rest()
+	if n := q.Len(); n != 0 {
+		t.Fatalf("Len %d after the consumer took everything and rested, want 0", n)
+	}
+	q.Push(msg("next"))
+	if n := q.Len(); n != 1 {
+		t.Fatalf("Len %d with one message queued, want 1", n)
+	}
+}
+
+// The hook replaces the reader's wake: it is called for an armed consumer
+// and when the queue closes, and Pending tells what it would find.
+func TestQueueReaderHook(t *testing.T) {
+	wake := NewWake()
+	q := NewQueue(0, wake, NewWake())
+	calls := 0
+	q.SetReaderHook(func() { calls++ })
+	if _, ok, _ := q.Pop(); ok || q.Pending() {
+		t.Fatal("an empty queue has something pending")
+	}
+	q.Push(msg("a")) // the consumer is armed: the hook runs
+	if calls != 1 || !q.Pending() {
+		t.Fatalf("hook called %d times, pending %v; want 1, true", calls, q.Pending())
+	}
+	select {
+	case <-wake:
+		t.Fatal("the wake was signalled as well as the hook")
+	default:
+	}
+	q.Push(msg("b")) // not armed again: no call
+	if calls != 1 {
+		t.Fatalf("hook called %d times for an unarmed consumer", calls)
+	}
+	q.CloseWrite()
+	if calls != 2 {
+		t.Fatalf("hook called %d times after CloseWrite, want 2", calls)
+	}
+}
