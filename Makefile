@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns demo
+.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns bench-ws demo
 
 test: vet unit interop
 
@@ -57,3 +57,7 @@ bench:
 
 bench-patterns:
 	bash bench/patterns.sh
+
+# ws:// beside tcp://, ours and libzmq 4.3.5's (npm's zeromq, interop/node).
+bench-ws:
+	bash bench/ws.sh

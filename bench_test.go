@@ -76,7 +76,7 @@ func benchThroughput(b *testing.B, endpoint string, size int) {
 // BenchmarkLatency measures REQ/REP round trips, as libzmq's local_lat and
 // remote_lat do.
 func BenchmarkLatency(b *testing.B) {
-	for _, tr := range []string{"tcp", "ipc", "inproc"} {
+	for _, tr := range []string{"tcp", "ipc", "inproc", "ws"} {
 		b.Run(tr, func(b *testing.B) {
 			rep, _ := zmq.NewSocket(zmq.REP, zmq.WithLinger(0))
 			defer rep.Close()

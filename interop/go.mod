@@ -5,6 +5,7 @@ go 1.26.0
 replace github.com/purezmq/zmq => ../
 
 require (
+	github.com/gorilla/websocket v1.5.3
 	github.com/pebbe/zmq4 v1.4.0
 	github.com/purezmq/zmq v0.0.0
 	go.uber.org/goleak v1.3.0
