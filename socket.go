@@ -9,7 +9,6 @@ import (
 
 	"github.com/purezmq/zmq/internal/engine"
 	"github.com/purezmq/zmq/internal/pipe"
-	"github.com/purezmq/zmq/internal/transport"
 )
 
 // Socket is a ZeroMQ socket. Like a libzmq socket it is meant for one
@@ -154,11 +153,6 @@ func (s *Socket) hwms() (send, recv int) {
 	return s.opts.sendHWM, s.opts.recvHWM
 }
 
-func (s *Socket) tuning() transport.Tuning {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.opts.tuning
-}
 
 // Send sends a message, all of its frames or none. It blocks while the
 // socket type says to wait (no peer yet, or the high-water mark reached),
