@@ -153,7 +153,6 @@ func (s *Socket) hwms() (send, recv int) {
 	return s.opts.sendHWM, s.opts.recvHWM
 }
 
-
 // Send sends a message, all of its frames or none. It blocks while the
 // socket type says to wait (no peer yet, or the high-water mark reached),
 // until ctx is done (returning ctx.Err()), the send timeout runs out
