@@ -14,41 +14,43 @@ import (
 // REQ/REP. An op is one round trip; allocs/op include the SERVER's.
 func BenchmarkClientServerRoundTrip(b *testing.B) {
 	for _, tr := range []string{"tcp", "ipc", "inproc"} {
-		b.Run(tr, func(b *testing.B) {
-			c := patContext(b)
-			server := patSocket(b, c, zmq.SERVER)
-			if err := server.Bind(benchEndpoint(b, tr)); err != nil {
-				b.Fatal(err)
-			}
-			client := patSocket(b, c, zmq.CLIENT)
-			if err := client.Connect(server.LastEndpoint()); err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			go func() {
-				for {
-					m, err := server.Recv(ctx)
-					if err != nil || server.Send(ctx, m) != nil {
-						return
-					}
-				}
-			}()
-			msg := zmq.NewMsg(make([]byte, 16))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := client.Send(ctx, msg); err != nil {
-					b.Fatal(err)
-				}
-				m, err := client.Recv(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				m.Release()
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "roundtrips/s")
-		})
+		b.Run(tr, func(b *testing.B) { benchClientServer(b, tr) })
 	}
+}
+
+func benchClientServer(b *testing.B, tr string) {
+	c := patContext(b)
+	server := patSocket(b, c, zmq.SERVER)
+	if err := server.Bind(benchEndpoint(b, tr)); err != nil {
+		b.Fatal(err)
+	}
+	client := patSocket(b, c, zmq.CLIENT)
+	if err := client.Connect(server.LastEndpoint()); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	go func() {
+		for {
+			m, err := server.Recv(ctx)
+			if err != nil || server.Send(ctx, m) != nil {
+				return
+			}
+		}
+	}()
+	msg := zmq.NewMsg(make([]byte, 16))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := client.Send(ctx, msg); err != nil {
+			b.Fatal(err)
+		}
+		m, err := client.Recv(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Release()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "roundtrips/s")
 }
 
 // BenchmarkRadioDishThroughput: a RADIO sending to one DISH that joined the
