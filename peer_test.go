@@ -205,3 +205,33 @@ func untilReceived(t *testing.T, scatter, g *zmq.Socket, n int) {
 		}
 	}
 }
+
+// On the wire a CHANNEL is libzmq's: Socket-Type CHANNEL, one frame a
+// message, a multipart message from the peer drops it, and a second peer
+// is turned away while the first is there.
+func TestChannelWireRules(t *testing.T) {
+	ch := newSocket(t, zmq.CHANNEL)
+	ep := bind(t, ch, "tcp://127.0.0.1:*")
+	raw := dialRaw(t, ep)
+	raw.handshake("CHANNEL")
+	if flags, body := raw.readFrame(); flags != zmtp.FlagCommand || !containsAll(body, "READY", "Socket-Type", "CHANNEL") {
+		t.Fatalf("READY: flags %#x %q", flags, body)
+	}
+	raw.write(zmtp.AppendFrame(nil, 0, []byte("ping")))
+	expect(t, ch, "ping")
+	send(t, ch, "pong")
+	if flags, body := raw.readFrame(); flags != 0 || string(body) != "pong" {
+		t.Fatalf("got flags %#x %q", flags, body)
+	}
+	second := dialRaw(t, ep)
+	second.handshake("CHANNEL")
+	second.closedBySocket()
+	raw.write(zmtp.AppendFrame(zmtp.AppendFrame(nil, zmtp.FlagMore, []byte("two")), 0, []byte("parts")))
+	raw.closedBySocket()
+	eventually(t, "the drop to be counted", func() bool { return ch.Stats().ProtocolErrors == 1 })
+	// With the first peer gone, a new one is taken.
+	third := newSocket(t, zmq.CHANNEL)
+	connect(t, third, ep)
+	send(t, third, "again")
+	expect(t, ch, "again")
+}

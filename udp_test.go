@@ -266,3 +266,38 @@ func TestUDPBindConnectRaceClose(t *testing.T) {
 		}
 	}
 }
+
+// A udp endpoint has no handshakes to report: a bound one is LISTENING
+// until unbound (CLOSED), a connected one CONNECTED until disconnected.
+func TestUDPMonitorEvents(t *testing.T) {
+	dish := newSocket(t, zmq.DISH)
+	dmon := dish.Monitor(zmq.EventAll)
+	ep := bind(t, dish, "udp://127.0.0.1:*")
+	radio := newSocket(t, zmq.RADIO)
+	rmon := radio.Monitor(zmq.EventAll)
+	connect(t, radio, ep)
+	if err := radio.Disconnect(ep); err != nil {
+		t.Fatal(err)
+	}
+	if err := dish.Unbind(ep); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []struct {
+		mon  *zmq.Monitor
+		want []zmq.EventType
+	}{
+		{dmon, []zmq.EventType{zmq.EventListening, zmq.EventClosed}},
+		{rmon, []zmq.EventType{zmq.EventConnected, zmq.EventDisconnected}},
+	} {
+		for _, want := range w.want {
+			select {
+			case e := <-w.mon.C:
+				if e.Type != want || e.Endpoint != ep {
+					t.Fatalf("event %v, want %v %s", e, want, ep)
+				}
+			case <-time.After(testTimeout):
+				t.Fatalf("no %v", want)
+			}
+		}
+	}
+}
