@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns bench-ws demo
+.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns bench-ws bench-draft demo
 
 test: vet unit interop
 
@@ -61,3 +61,8 @@ bench-patterns:
 # ws:// beside tcp://, ours and libzmq 4.3.5's (npm's zeromq, interop/node).
 bench-ws:
 	bash bench/ws.sh
+
+# The draft types (CLIENT/SERVER, RADIO/DISH over tcp, inproc and udp),
+# ours beside libzmq 4.3.5's (npm's zeromq, interop/node).
+bench-draft:
+	bash bench/draft.sh

@@ -126,7 +126,7 @@ func (r *radio) send(m *pipe.Msg) error {
 	matched := r.groups.AppendMembers(r.matched[:0], m.Group)
 	matched = append(matched, r.datagrams...)
 	defer r.release(matched)
-	if r.sock.patternOptions().xpubNoDrop {
+	if r.sock.view.Load().xpubNoDrop { // one field, not a copy of the view
 		if len(matched) == 1 {
 			// One push tells whether there is room, and arms the
 			// queue if not.

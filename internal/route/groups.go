@@ -8,6 +8,11 @@ import "github.com/purezmq/zmq/internal/pipe"
 // counts it, and still gets each message once.
 type Groups struct {
 	members map[string][]member
+	// last and lastMembers are the group AppendMembers looked up last and
+	// what it found: messages come in runs of one group, and comparing a
+	// group with itself is cheaper than hashing it. Any change clears them.
+	last        string
+	lastMembers []member
 }
 
 type member struct {
@@ -17,6 +22,7 @@ type member struct {
 
 // Join records that p joined group.
 func (g *Groups) Join(group string, p *pipe.Pipe) {
+	g.forgetLast()
 	if g.members == nil {
 		g.members = map[string][]member{}
 	}
@@ -33,6 +39,7 @@ func (g *Groups) Join(group string, p *pipe.Pipe) {
 // Leave takes back one Join of group by p; leaving a group not joined does
 // nothing.
 func (g *Groups) Leave(group string, p *pipe.Pipe) {
+	g.forgetLast()
 	ms := g.members[group]
 	for i := range ms {
 		if ms[i].p != p {
@@ -57,6 +64,7 @@ func (g *Groups) remove(group string, ms []member, i int) {
 
 // RemovePipe forgets every group p joined.
 func (g *Groups) RemovePipe(p *pipe.Pipe) {
+	g.forgetLast()
 	for group, ms := range g.members {
 		for i := range ms {
 			if ms[i].p == p {
@@ -70,11 +78,18 @@ func (g *Groups) RemovePipe(p *pipe.Pipe) {
 // AppendMembers appends the pipes that joined group to dst, each once,
 // and returns the extended slice. It allocates nothing when dst has room.
 func (g *Groups) AppendMembers(dst []*pipe.Pipe, group string) []*pipe.Pipe {
-	for _, m := range g.members[group] {
+	ms := g.lastMembers
+	if group != g.last || group == "" {
+		ms = g.members[group]
+		g.last, g.lastMembers = group, ms
+	}
+	for _, m := range ms {
 		dst = append(dst, m.p)
 	}
 	return dst
 }
+
+func (g *Groups) forgetLast() { g.last, g.lastMembers = "", nil }
 
 // Len is the number of groups with members.
 func (g *Groups) Len() int { return len(g.members) }
