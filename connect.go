@@ -110,8 +110,10 @@ func (s *Socket) dialLoop(d *dialer) {
 	s.retireDialer(d)
 }
 
-// reconnectStopped reports that WithReconnectStop gave d's endpoint up.
+// reconnectStopped reports that WithReconnectStop gave d's endpoint up,
+// once its pipe is retired: a Send made after the event cannot queue there.
 func (s *Socket) reconnectStopped(d *dialer) {
+	s.retireDialer(d)
 	s.options().logger().Warn("zmq: reconnection stopped", "endpoint", d.endpoint, "err", d.stopped)
 	s.emit(EventClosed, d.endpoint, d.stopped)
 }
