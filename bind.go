@@ -13,10 +13,11 @@ import (
 	"github.com/purezmq/zmq/internal/transport"
 )
 
-// listener is one bound tcp or ipc endpoint and the connections it accepted.
+// listener is one bound tcp or ipc endpoint and the connections it
+// accepted, each true once its handshake is done.
 type listener struct {
 	ln    *transport.Listener
-	conns map[net.Conn]struct{}
+	conns map[net.Conn]bool
 }
 
 // Bind accepts peers on endpoint: "tcp://host:port" ("*" for every IPv4
@@ -55,7 +56,7 @@ func (s *Socket) Bind(endpoint string) error {
 	if ep.Transport == transport.WSS {
 		ln.UseTLS(s.options().tls)
 	}
-	l := &listener{ln: ln, conns: map[net.Conn]struct{}{}}
+	l := &listener{ln: ln, conns: map[net.Conn]bool{}}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -139,16 +140,16 @@ func (s *Socket) serve(l *listener, conn net.Conn) {
 		s.handshakeFailed(endpoint, err)
 		return
 	}
-	s.runAccepted(endpoint, c)
+	s.runAccepted(l, conn, endpoint, c)
 }
 
 // runAccepted runs a connection whose handshake succeeded, on a pipe of
-// its own, to its end.
-func (s *Socket) runAccepted(endpoint string, c *engine.Conn) {
+// its own, to its end; conn is the connection as l tracks it.
+func (s *Socket) runAccepted(l *listener, conn net.Conn, endpoint string, c *engine.Conn) {
 	sendHWM, recvHWM := s.hwms()
 	p := pipe.New(sendHWM, recvHWM, s.readable, s.writable)
 	p.SetPeer(c.Peer())
-	if !s.attach(p) {
+	if !s.engage(conn, l) || !s.attach(p) {
 		c.Close()
 		return
 	}
@@ -159,7 +160,22 @@ func (s *Socket) runAccepted(endpoint string, c *engine.Conn) {
 	s.connectionLost(p, false)
 	p.In.CloseWrite()
 	s.detach(p)
+	if s.isClosed() {
+		s.settle(p, endpoint, conn.RemoteAddr().String(), c.Unsent(), err)
+	}
 	s.emit(EventDisconnected, endpoint, err)
+}
+
+// engage marks an accepted connection as past its handshake, so Close
+// leaves it to linger; it refuses once the socket is closing.
+func (s *Socket) engage(conn net.Conn, l *listener) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	l.conns[conn] = true
+	return true
 }
 
 // track records a live connection so Close and Unbind can cut it; it
@@ -170,7 +186,7 @@ func (s *Socket) track(conn net.Conn, l *listener) bool {
 	if s.closing {
 		return false
 	}
-	l.conns[conn] = struct{}{}
+	l.conns[conn] = false
 	return true
 }
 

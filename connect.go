@@ -28,7 +28,14 @@ type dialer struct {
 	// retire detaches the pipe once, whether Disconnect or the loop's end
 	// gets there first.
 	retire sync.Once
-	conn   net.Conn // the live connection, guarded by the socket's mu
+	// Guarded by the socket's mu: the live connection, whether its
+	// handshake is done (engaged), and whether the dialer is waiting to
+	// redial rather than trying (waiting).
+	conn             net.Conn
+	engaged, waiting bool
+	// What the last connection left while the socket closed, for settle.
+	unsent  int
+	lastErr error
 	// stopped says why WithReconnectStop gave the endpoint up; set by
 	// connectOnce, read by dialLoop.
 	stopped error
@@ -88,7 +95,9 @@ func (s *Socket) dialLoop(d *dialer) {
 	defer s.wg.Done()
 	defer d.cancel()
 	backoff := s.backoff()
-	for connections := 0; !s.lingerDone(d); {
+	// An attempt under way when Close is called is finished, whatever
+	// the linger: the first one too, even if it has not begun yet.
+	for connections := 0; !s.lingerDone(d, false); {
 		if s.connectOnce(d, connections > 0) {
 			connections++
 			backoff.Reset()
@@ -97,7 +106,7 @@ func (s *Socket) dialLoop(d *dialer) {
 			s.reconnectStopped(d)
 			break
 		}
-		if s.lingerDone(d) || backoff.Min < 0 {
+		if s.lingerDone(d, true) || backoff.Min < 0 || !s.startWaiting(d) {
 			break
 		}
 		wait := backoff.Next()
@@ -106,8 +115,27 @@ func (s *Socket) dialLoop(d *dialer) {
 		case <-time.After(wait):
 		case <-d.ctx.Done():
 		}
+		s.mu.Lock()
+		d.waiting = false
+		s.mu.Unlock()
 	}
 	s.retireDialer(d)
+	if s.isClosed() {
+		s.settle(d.pipe, d.endpoint, "", d.unsent, d.lastErr)
+	}
+}
+
+// startWaiting marks the dialer as waiting to redial, unless the socket
+// closes with the default linger, which redials nothing: then it reports
+// false. Close, under the same lock, stops a dialer that waits.
+func (s *Socket) startWaiting(d *dialer) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing && s.opts.linger == lingerUntilStalled {
+		return false
+	}
+	d.waiting = true
+	return true
 }
 
 // reconnectStopped reports that WithReconnectStop gave d's endpoint up,
@@ -134,15 +162,17 @@ func (s *Socket) retireDialer(d *dialer) {
 }
 
 // lingerDone reports that the dialer should stop: it was disconnected or
-// killed, or the socket is closing and nothing is left to send.
-func (s *Socket) lingerDone(d *dialer) bool {
+// killed, or the socket is closing and nothing is left to send, or, after
+// an attempt, the socket closes with the default linger, which gives up an
+// endpoint whose connection is down.
+func (s *Socket) lingerDone(d *dialer, attempted bool) bool {
 	if d.ctx.Err() != nil {
 		return true
 	}
 	s.mu.Lock()
-	closing := s.closing
+	closing, linger := s.closing, s.opts.linger
 	s.mu.Unlock()
-	return closing && d.pipe.Out.Len() == 0
+	return closing && (d.pipe.Out.Len() == 0 || attempted && linger == lingerUntilStalled)
 }
 
 // connectOnce dials, shakes hands and runs one connection to its end. It
@@ -169,10 +199,15 @@ func (s *Socket) connectOnce(d *dialer, again bool) bool {
 	} else {
 		s.wakeAll()
 	}
+	s.setEngaged(d, true)
 	s.emit(EventHandshakeSucceeded, d.endpoint, nil)
 	err := c.Run(d.pipe)
+	s.setEngaged(d, false)
 	s.connectionLost(d.pipe, true)
-	if d.immediate {
+	if s.isClosed() {
+		d.unsent, d.lastErr = c.Unsent(), err
+	}
+	if d.immediate && !s.isClosed() {
 		// As libzmq's ZMQ_IMMEDIATE ends the pipe with its connection,
 		// what was queued for it goes too.
 		d.pipe.Hold(true)
@@ -229,6 +264,12 @@ func (s *Socket) setDialerConn(d *dialer, conn net.Conn) bool {
 	}
 	d.conn = conn
 	return true
+}
+
+func (s *Socket) setEngaged(d *dialer, on bool) {
+	s.mu.Lock()
+	d.engaged = on
+	s.mu.Unlock()
 }
 
 // Disconnect stops connecting to endpoint and closes its connection;

@@ -147,7 +147,8 @@ func (s *Socket) disconnectInproc(endpoint string) error {
 	return nil
 }
 
-// closeInproc releases the socket's inproc names and cuts its links.
+// closeInproc releases the socket's inproc names and cuts its links. What
+// was queued for a name never bound is dropped, and counted.
 func (s *Socket) closeInproc() {
 	s.ctx.mu.Lock()
 	for name, b := range s.ctx.inproc.bound {
@@ -155,16 +156,25 @@ func (s *Socket) closeInproc() {
 			delete(s.ctx.inproc.bound, name)
 		}
 	}
+	var unbound []*inprocLink
 	for name, ls := range s.ctx.inproc.pending {
 		kept := ls[:0]
 		for _, pc := range ls {
 			if pc.socket != s {
 				kept = append(kept, pc)
+			} else {
+				unbound = append(unbound, pc.link)
 			}
 		}
 		s.ctx.inproc.pending[name] = kept
 	}
 	s.ctx.mu.Unlock()
+	for _, l := range unbound {
+		// Taken out of the registry, the queue has no reader to come:
+		// this goroutine is its consumer now.
+		l.near.Out.CloseWrite()
+		s.settle(l.near, l.endpoint, "", 0, nil)
+	}
 	s.mu.Lock()
 	var links []*inprocLink
 	for _, ls := range s.inprocs {

@@ -50,7 +50,7 @@ func defaultOptions() options {
 	return options{
 		sendHWM:          1000,
 		recvHWM:          1000,
-		linger:           -1,
+		linger:           lingerUntilStalled,
 		reconnectMin:     100 * time.Millisecond,
 		maxMsgSize:       -1,
 		handshakeTimeout: 30 * time.Second,
@@ -85,11 +85,18 @@ func WithRecvHWM(n int) Option {
 	})
 }
 
-// WithLinger bounds how long Close waits to send queued messages
-// (ZMQ_LINGER): 0 drops them at once, a negative duration waits for as long
-// as it takes (libzmq's default).
+// WithLinger sets how Close treats queued messages the libzmq way
+// (ZMQ_LINGER): a positive duration bounds the whole wait, peers not
+// connected yet included; 0 drops them at once; a negative duration waits
+// for as long as it takes, libzmq's default, which in a Go program makes
+// Close itself wait for ever for a peer that never comes. Without
+// WithLinger, Close delivers to connected peers for as long as they take
+// messages, and waits for nothing else (see Close).
 func WithLinger(d time.Duration) Option {
-	return declare("WithLinger", "ZMQ_LINGER", anyType, func(o *options) error { o.linger = d; return nil })
+	return declare("WithLinger", "ZMQ_LINGER", anyType, func(o *options) error {
+		o.linger = max(d, -1)
+		return nil
+	})
 }
 
 // WithRoutingID names this socket to its peers (ZMQ_ROUTING_ID): a ROUTER

@@ -161,6 +161,7 @@ func (s *Socket) engineConfig() *engine.Config {
 		Hello:             helloFrames(o.helloMsg),
 		Log:               o.log,
 		Stats:             &s.stats,
+		Closing:           s.closer,
 	}
 }
 

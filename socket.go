@@ -40,6 +40,8 @@ type Socket struct {
 
 	wg    sync.WaitGroup
 	stats engine.Stats
+	// closer tells the socket's connections that it is closing.
+	closer *engine.Closing
 
 	monMu           sync.Mutex
 	monitors        []*Monitor
@@ -89,6 +91,7 @@ func newSocket(c *Context, t Type, opts []Option) (*Socket, error) {
 		dialers:   map[string][]*dialer{},
 		inprocs:   map[string][]*inprocLink{},
 		pipes:     map[*pipe.Pipe]struct{}{},
+		closer:    engine.NewClosing(),
 	}
 	s.opts.socketType = t
 	if t == DISH {
@@ -319,7 +322,7 @@ func (s *Socket) wakeAll() {
 }
 
 // Stats are counts of connections the socket dropped, by reason, and of
-// the datagrams its udp endpoints dropped.
+// the datagrams its udp endpoints dropped, and of what Close gave up on.
 type Stats struct {
 	ProtocolErrors    int64
 	AuthFailures      int64
@@ -332,17 +335,29 @@ type Stats struct {
 	// ProxyFailures are connection attempts that failed at the SOCKS
 	// proxy (WithSOCKSProxy): refused, garbled or silent.
 	ProxyFailures int64
+	// CloseDroppedMessages counts the messages Close dropped without
+	// having handed them to the operating system: queued for a peer that
+	// was not connected, or still queued when Close gave up on a peer.
+	// Subscriptions are not messages and are not counted.
+	CloseDroppedMessages int64
+	// CloseAbandonedPeers counts the connections and not yet connected
+	// endpoints Close stopped waiting for before everything queued for
+	// them was delivered (see Close).
+	CloseAbandonedPeers int64
 }
 
-// Stats returns how many connections were dropped, and why.
+// Stats returns how many connections were dropped, and why, and what Close
+// gave up on. It may be called after Close.
 func (s *Socket) Stats() Stats {
 	return Stats{
-		ProtocolErrors:    s.stats.ProtocolErrors.Load(),
-		AuthFailures:      s.stats.AuthFailures.Load(),
-		HandshakeTimeouts: s.stats.HandshakeTimeouts.Load(),
-		OversizedMessages: s.stats.OversizedMessages.Load(),
-		HeartbeatTimeouts: s.stats.HeartbeatTimeouts.Load(),
-		RefusedPeers:      s.stats.RefusedPeers.Load(),
-		ProxyFailures:     s.stats.ProxyFailures.Load(),
+		ProtocolErrors:       s.stats.ProtocolErrors.Load(),
+		AuthFailures:         s.stats.AuthFailures.Load(),
+		HandshakeTimeouts:    s.stats.HandshakeTimeouts.Load(),
+		OversizedMessages:    s.stats.OversizedMessages.Load(),
+		HeartbeatTimeouts:    s.stats.HeartbeatTimeouts.Load(),
+		RefusedPeers:         s.stats.RefusedPeers.Load(),
+		ProxyFailures:        s.stats.ProxyFailures.Load(),
+		CloseDroppedMessages: s.stats.CloseDroppedMessages.Load(),
+		CloseAbandonedPeers:  s.stats.CloseAbandonedPeers.Load(),
 	}
 }

@@ -34,7 +34,7 @@ func (s *Socket) bindUDP(endpoint string, ep transport.Endpoint) error {
 	}
 	p := pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable)
 	p.SetPeer(pipe.Peer{Datagrams: true})
-	l := &listener{ln: ln, conns: map[net.Conn]struct{}{conn: {}}}
+	l := &listener{ln: ln, conns: map[net.Conn]bool{conn: true}}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -89,7 +89,7 @@ func (s *Socket) connectUDP(endpoint string, ep transport.Endpoint) (*pipe.Pipe,
 	if err != nil {
 		return nil, udpError(endpoint, err)
 	}
-	d := &dialer{endpoint: endpoint, ep: ep, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable), conn: conn}
+	d := &dialer{endpoint: endpoint, ep: ep, pipe: pipe.New(o.sendHWM, o.recvHWM, s.readable, s.writable), conn: conn, engaged: true}
 	d.pipe.SetPeer(pipe.Peer{Datagrams: true})
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	s.mu.Lock()

@@ -74,7 +74,7 @@ func (s *Socket) serveWebSocket(l *listener, conn net.Conn) {
 		s.handshakeFailed(endpoint, err)
 		return
 	}
-	s.runAccepted(endpoint, c)
+	s.runAccepted(l, conn, endpoint, c)
 }
 
 // upgradeFailed counts and logs a WebSocket upgrade that failed.
@@ -158,7 +158,7 @@ func (h webSocketHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.handshakeFailed(endpoint, err)
 		return
 	}
-	s.runAccepted(endpoint, c)
+	s.runAccepted(l, ws.Conn, endpoint, c)
 }
 
 // enterHandler counts a handler's request as a goroutine of the socket and
@@ -172,7 +172,7 @@ func (s *Socket) enterHandler() (*listener, bool) {
 		return nil, false
 	}
 	if s.mounted == nil {
-		s.mounted = &listener{ln: transport.Mounted(), conns: map[net.Conn]struct{}{}}
+		s.mounted = &listener{ln: transport.Mounted(), conns: map[net.Conn]bool{}}
 	}
 	s.wg.Add(1)
 	return s.mounted, true

@@ -53,6 +53,8 @@ type Config struct {
 	Log *slog.Logger
 	// Stats counts why connections ended.
 	Stats *Stats
+	// Closing tells that the socket is closing (nil: it never does).
+	Closing *Closing
 }
 
 // Parts says which messages a socket type takes from the wire.
@@ -69,7 +71,8 @@ const (
 	GroupAndBody
 )
 
-// Stats counts connections dropped, by reason. Safe for concurrent use.
+// Stats counts connections dropped, by reason, and what closing the socket
+// gave up on. Safe for concurrent use.
 type Stats struct {
 	ProtocolErrors    atomic.Int64
 	AuthFailures      atomic.Int64
@@ -82,6 +85,11 @@ type Stats struct {
 	// ProxyFailures are connection attempts a SOCKS proxy failed; the
 	// socket counts them.
 	ProxyFailures atomic.Int64
+	// CloseDroppedMessages counts messages a closing socket dropped
+	// unsent; CloseAbandonedPeers the connections and endpoints it
+	// stopped waiting for before they had everything.
+	CloseDroppedMessages atomic.Int64
+	CloseAbandonedPeers  atomic.Int64
 }
 
 func (c *Config) logger() *slog.Logger {

@@ -29,6 +29,8 @@ type Conn struct {
 	// subscribeAll has the session hand the socket a subscription to
 	// everything first: an unversioned ZMTP 1.0 subscriber sends none.
 	subscribeAll bool
+	// unsent counts what Run could not write while its socket closed.
+	unsent int
 }
 
 // Peer is what the handshake told about the other end.

@@ -232,6 +232,8 @@ func (s *session) deliverLast(err error) error {
 }
 
 // deliver hands a batch to the socket, waiting while its queue is full.
+// Once the socket is closing nobody will read it: what does not fit is
+// dropped, so the reader reads on until the peer closes its side.
 func (s *session) deliver(batch []pipe.Msg) error {
 	for {
 		n := s.pipe.In.PushBatch(batch)
@@ -243,6 +245,9 @@ func (s *session) deliver(batch []pipe.Msg) error {
 		case <-s.pipe.EngineIn:
 		case <-s.quit:
 			return errDrained
+		case <-s.cfg.Closing.done():
+			dropBatch(batch)
+			return nil
 		}
 	}
 }

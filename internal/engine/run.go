@@ -25,8 +25,15 @@ var errDrained = errors.New("zmq: queue drained")
 // connection, and it ends once it has written everything. With the read
 // buffer given back between reads (readbuf.go), an idle connection costs
 // one parked goroutine and its queues.
+//
+// When the socket closes (Config.Closing), the connection writes what is
+// queued and ends as finish says, or with ErrLingerStalled; Unsent then
+// tells how many messages it took and could not write.
 func (c *Conn) Run(p *pipe.Pipe) error {
 	s := &session{Conn: c, pipe: p, quit: make(chan struct{})}
+	s.linger = lingerState{closing: c.cfg.Closing, quit: s.quit, conn: c.conn}
+	stopWatch := c.cfg.Closing.watch(c.conn)
+	defer stopWatch()
 	s.lastRecv.Store(time.Now().UnixNano())
 	c.in.onRead = s.touch
 	s.startHeartbeat()
@@ -37,10 +44,16 @@ func (c *Conn) Run(p *pipe.Pipe) error {
 	s.fail(rerr)
 	p.Out.SetReaderHook(nil)
 	s.end()
+	s.err = s.closedAfterFinish(s.err)
 	s.goodbye(s.err)
 	c.conn.Close()
+	c.unsent = s.unsent
 	return c.classify(s.err)
 }
+
+// Unsent is how many messages the connection took from its queue while
+// its socket was closing and could not write (known once Run returns).
+func (c *Conn) Unsent() int { return c.unsent }
 
 // session is the state one connection's reader and writer share.
 type session struct {
@@ -78,6 +91,12 @@ type session struct {
 
 	failOnce sync.Once
 	err      error // why the session ended, set once by fail
+
+	// The writers': how a closing connection progresses, the messages it
+	// could not write, and whether finish shut its sending half down.
+	linger     lingerState
+	unsent     int
+	halfClosed atomic.Bool
 }
 
 func (s *session) touch() { s.lastRecv.Store(time.Now().UnixNano()) }
@@ -133,8 +152,8 @@ func (c *Conn) classify(err error) error {
 	switch {
 	case err == nil, errors.Is(err, errDrained):
 		return nil
-	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), isReset(err):
-		return err
+	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), isReset(err), errors.Is(err, ErrLingerStalled):
+		return err // the socket reports what closing gave up
 	}
 	return c.dropped(err, "connection failed")
 }

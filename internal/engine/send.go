@@ -44,6 +44,9 @@ type output struct {
 	noCommands bool
 	// ws lays frames out as ZWS does (zws.go), when set.
 	ws *wsWire
+	// linger is the session's, whose writes run out of time while the
+	// socket closes (linger.go).
+	linger *lingerState
 }
 
 func (o *output) frame(flags byte, body []byte) error {
@@ -167,7 +170,7 @@ func (o *output) pending() int { return len(o.buf) - o.mark + len(o.vec) }
 // flush writes everything encoded so far in one writev.
 func (o *output) flush() error {
 	if len(o.vec) == 0 {
-		_, err := o.conn.Write(o.buf)
+		err := o.writeBuf(o.buf)
 		o.buf, o.mark = o.buf[:0], 0
 		return err
 	}
@@ -175,10 +178,32 @@ func (o *output) flush() error {
 		o.vec = append(o.vec, o.buf[o.mark:])
 	}
 	o.store = o.vec
-	_, err := o.vec.WriteTo(o.conn)
+	err := o.writeVec()
 	clear(o.store)
 	o.vec, o.buf, o.mark = o.store[:0], o.buf[:0], 0
 	return err
+}
+
+func (o *output) writeBuf(b []byte) error {
+	for {
+		n, err := o.conn.Write(b)
+		o.linger.count(int64(n))
+		if err == nil || !o.linger.again(err) {
+			return err
+		}
+		b = b[n:]
+	}
+}
+
+// writeVec writes o.vec, which WriteTo advances past what it wrote.
+func (o *output) writeVec() error {
+	for {
+		n, err := o.vec.WriteTo(o.conn)
+		o.linger.count(n)
+		if err == nil || !o.linger.again(err) {
+			return err
+		}
+	}
 }
 
 // outputs are writers' buffers, taken only while a writer runs.
@@ -195,9 +220,9 @@ func (s *session) writeLoop() {
 	defer s.writers.Done()
 	out := outputs.Get().(*output)
 	out.conn, out.codec, out.legacy, out.groups = s.conn, s.codec, s.peer.LegacySubscribe, s.cfg.WriteGroups
-	out.framing, out.noCommands, out.ws = s.in.framing, s.version != zmtp.ZMTP3, s.ws
+	out.framing, out.noCommands, out.ws, out.linger = s.in.framing, s.version != zmtp.ZMTP3, s.ws, &s.linger
 	defer func() {
-		out.conn, out.codec, out.framing, out.ws = nil, nil, nil, nil
+		out.conn, out.codec, out.framing, out.ws, out.linger = nil, nil, nil, nil, nil
 		if cap(out.buf) > maxKeptBuffer {
 			out.buf = nil
 		}
@@ -205,7 +230,10 @@ func (s *session) writeLoop() {
 	}()
 	for {
 		if err := s.writeAll(out); err != nil {
-			s.fail(err)
+			if err == errDrained {
+				err = s.finish()
+			}
+			s.fail(s.stalled(err))
 			return
 		}
 		// Let go, then look again: a message published after the last
@@ -287,17 +315,27 @@ func (s *session) startHeartbeat() {
 }
 
 func (s *session) write(out *output, batch []pipe.Msg) error {
-	for _, m := range batch {
+	if s.cfg.Closing.bounded() {
+		s.linger.window()
+	}
+	flushed := 0 // batch[:flushed] is written
+	for i, m := range batch {
 		if err := out.message(m); err != nil {
 			return err
 		}
 		if out.pending() >= flushThreshold {
 			if err := out.flush(); err != nil {
+				s.lost(batch[flushed:])
 				return err
 			}
+			flushed = i + 1
 		}
 	}
-	return out.flush()
+	if err := out.flush(); err != nil {
+		s.lost(batch[flushed:])
+		return err
+	}
+	return nil
 }
 
 func (s *session) control(out *output, cmd zmtp.Command) error {
