@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/zmtp"
@@ -17,6 +18,12 @@ const (
 	// commandLimit bounds a handshake or control command; libzmq's are far
 	// smaller, and a peer cannot make us allocate more than this for one.
 	commandLimit = 1 << 20
+	// maxFrameSize is the largest frame any Go process can hold: the
+	// runtime refuses a slice over 2^48 bytes on 64-bit systems (its heap
+	// spans 48 address bits) and a slice's length is an int. A declared
+	// size over it can only be a lie or garbage, refused before anything
+	// else happens.
+	maxFrameSize = min(math.MaxInt, 1<<48)
 )
 
 // input reads frames from a connection through one large buffer. Small frame
@@ -66,6 +73,9 @@ type input struct {
 	// may be masked, a control frame, or a fragment, which zmtp.Framing
 	// has no words for.
 	ws *wsWire
+	// received counts the bytes read from the peer: what a large body may
+	// take ahead of its bytes is bounded by it (readOwn).
+	received int64
 }
 
 // frame is one frame as read: body may alias the read buffer, unless own
@@ -142,6 +152,9 @@ func (in *input) next(limit int64) (frame, error) {
 	hdr, err := in.header()
 	if err != nil {
 		return frame{}, err
+	}
+	if hdr.size > maxFrameSize {
+		return frame{}, fmt.Errorf("%w: frame of %d bytes, more than a process can hold", zmtp.ErrProtocol, hdr.size)
 	}
 	if hdr.tooLarge(limit) {
 		return frame{}, fmt.Errorf("%w: frame of %d bytes, limit %d", zmtp.ErrTooLarge, hdr.size, limit)
@@ -248,20 +261,29 @@ func (in *input) header() (header, error) {
 }
 
 // readOwn reads a large body into its own buffer: what is buffered is copied,
-// the rest comes straight from the connection with no copy. A body bigger
-// than growStep is grown as its bytes arrive, so a peer that declares an
-// enormous frame (there may be no WithMaxMsgSize) makes us allocate no more
-// than about twice what it has really sent.
+// the rest comes straight from the connection with no copy. The buffer is
+// never more than twice what the peer has sent on the connection so far
+// (nor more than growStep) ahead of the body's bytes, and grows as they
+// arrive: a peer that declares an enormous frame (there may be no
+// WithMaxMsgSize) makes us allocate no more than about twice what it has
+// really sent, from its first byte. A peer that has sent much already, as
+// one streaming large messages has, gets each whole body at once.
 func (in *input) readOwn(size int) ([]byte, error) {
-	body := bufpool.Get(min(size, growStep))
+	body := newBody(int(min(int64(size), growStep, 2*in.received)))
 	n := copy(body, in.buffered())
 	in.r += n
+	if len(body) < size {
+		// The body will grow with its bytes, which may be slow to come:
+		// meanwhile the read buffer goes back, as an idle one would.
+		in.idle()
+	}
 	for n < size {
 		if n == len(body) {
-			body = append(body, make([]byte, min(size-n, len(body)))...)
+			body = growBody(body, min(size, 2*len(body)))
 		}
 		m, err := io.ReadFull(in.src, body[n:])
 		n += m
+		in.received += int64(m)
 		if m > 0 && in.onRead != nil {
 			in.onRead()
 		}
@@ -274,6 +296,24 @@ func (in *input) readOwn(size int) ([]byte, error) {
 
 // growStep is the most a large body is allocated ahead of its bytes.
 const growStep = 4 << 20
+
+// newBody returns a body buffer of length n: from the pool when it is big
+// enough to come from there, else of exactly n bytes, which a body not yet
+// full grown can be.
+func newBody(n int) []byte {
+	if n < ownBufferThreshold {
+		return make([]byte, n)
+	}
+	return bufpool.Get(n)
+}
+
+// growBody moves a full body buffer to one of n bytes.
+func growBody(body []byte, n int) []byte {
+	bigger := newBody(n)
+	copy(bigger, body)
+	bufpool.Put(body)
+	return bigger
+}
 
 // complete reports whether a whole frame is buffered, so the reader can hand
 // over what it has parsed before it blocks in a read.

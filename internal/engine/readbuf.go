@@ -46,7 +46,9 @@ func (in *input) preload(b []byte) {
 		return
 	}
 	in.makeRoom()
-	in.w += copy(in.buf[in.w:], b)
+	n := copy(in.buf[in.w:], b)
+	in.w += n
+	in.received += int64(n)
 }
 
 // acquire takes a pooled buffer to read into; the input holds none.
@@ -116,6 +118,7 @@ func (in *input) fill() error {
 		in.makeRoom()
 	}
 	n, err := in.readSome()
+	in.received += int64(n)
 	if n > 0 {
 		if in.fromIdle && in.r == 0 && in.w == 0 && n <= smallRead {
 			in.keepSmall(n)
@@ -150,6 +153,7 @@ func (in *input) fillHeader() error {
 	}
 	n, err := in.readSomeOf(in.maxHeader())
 	in.w = n
+	in.received += int64(n)
 	if n > 0 {
 		if in.onRead != nil {
 			in.onRead()

@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"runtime"
+	"testing"
+
+	"github.com/purezmq/zmq/internal/zmtp"
+)
+
+// declare encodes a long frame header declaring size bytes, whatever size
+// is (AppendFrameHeader takes an int).
+func declare(size uint64) []byte {
+	b := []byte{zmtp.FlagLong, 0, 0, 0, 0, 0, 0, 0, 0}
+	for i := 8; i > 0; i-- {
+		b[i] = byte(size)
+		size >>= 8
+	}
+	return b
+}
+
+// A peer that declares a huge frame makes the reader allocate, in all, no
+// more than a few times what it has really sent (the buffer doubles as
+// bytes arrive, so it never holds more than twice), from the first byte.
+func TestLargeBodyAllocatesAsBytesArrive(t *testing.T) {
+	for _, sent := range []int{0, 1000, 100 << 10, 3 << 20} {
+		stream := append(declare(1<<40), make([]byte, sent)...)
+		in := newInput(bytes.NewReader(stream))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := in.next(-1)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			t.Fatalf("sent %d of 1 TiB: %v, want the stream to end short", sent, err)
+		}
+		allocated := after.TotalAlloc - before.TotalAlloc
+		// Doubling up to twice what was sent allocates four times it in
+		// all; the slack covers the read buffer the header is read into
+		// and the smallest pooled body buffer.
+		if bound := uint64(4*(sent+len(stream)) + readBufferSize + 32<<10); allocated > bound {
+			t.Errorf("sent %d bytes of a declared 1 TiB: %d bytes allocated, more than %d", sent, allocated, bound)
+		}
+	}
+}
+
+// A declared size no process could hold is refused before anything else.
+func TestImpossibleFrameSizeRefused(t *testing.T) {
+	for _, c := range []struct {
+		size    uint64
+		refused bool
+	}{
+		{1 << 62, true},
+		{maxFrameSize + 1, true},
+		{maxFrameSize, false},
+	} {
+		in := newInput(bytes.NewReader(declare(c.size)))
+		_, err := in.next(-1)
+		if refused := errors.Is(err, zmtp.ErrProtocol); refused != c.refused {
+			t.Errorf("declared %d bytes: %v; refused %v, want %v", c.size, err, refused, c.refused)
+		}
+	}
+}
+
+// Frames of every size read right, a large body's buffer growing as its
+// bytes arrive on a fresh connection.
+func TestInputGrowsWithTheStream(t *testing.T) {
+	sizes := []int{0, 1, 255, 256, 2000, 5000, 15 << 10, ownBufferThreshold, 64 << 10, 1<<20 + 3}
+	var stream []byte
+	for i, n := range sizes {
+		stream = zmtp.AppendFrame(stream, 0, bytes.Repeat([]byte{byte(i + 1)}, n))
+	}
+	in := newInput(bytes.NewReader(stream))
+	for i, n := range sizes {
+		f, err := in.next(-1)
+		if err != nil {
+			t.Fatalf("frame %d (%d bytes): %v", i, n, err)
+		}
+		if !bytes.Equal(f.body, bytes.Repeat([]byte{byte(i + 1)}, n)) {
+			t.Fatalf("frame %d (%d bytes) read back wrong", i, n)
+		}
+	}
+}
