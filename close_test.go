@@ -334,6 +334,7 @@ func TestLingerForeverWaitsForStalledPeer(t *testing.T) {
 			continue
 		}
 		t.Run(tr.name, func(t *testing.T) {
+			t.Parallel()
 			pull := newSocket(t, zmq.PULL, zmq.WithRecvHWM(10))
 			push := withDefaultLinger(t, zmq.PUSH, zmq.WithLinger(-1), zmq.WithSendHWM(100))
 			connect(t, push, bind(t, pull, tr.endpoint(t)))
