@@ -1,7 +1,7 @@
 # make test: everything CI runs. make bench: ours beside libzmq.
 GO ?= go
 
-.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns bench-ws bench-draft demo
+.PHONY: test vet unit interop libzmq node-peers jeromq socks-server chromium perf-tools fuzz bench bench-patterns bench-ws bench-draft bench-scale demo
 
 test: vet unit interop
 
@@ -66,3 +66,7 @@ bench-ws:
 # ours beside libzmq 4.3.5's (npm's zeromq, interop/node).
 bench-draft:
 	bash bench/draft.sh
+
+# Memory and set-up time of idle connections, ours beside libzmq.
+bench-scale:
+	bash bench/connscale.sh
