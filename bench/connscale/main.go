@@ -17,6 +17,11 @@
 // are named d<first-id> onwards, so that clients sharing a ROUTER are told
 // apart.
 //
+// Every socket runs without the handshake timer (ZMQ_HANDSHAKE_IVL 0), as
+// bench/c/connscale.c does: with tens of thousands of connections set up at
+// once on a loaded machine, libzmq's default 30 s dropped a few hundred
+// during set-up and, reconnecting, lost a DEALER's request for good.
+//
 // Memory is the process's resident set (VmRSS) after the round trips, minus
 // what it was before the first socket, after a garbage collection; "rss
 // returned" is the same after the runtime has returned free memory to the
@@ -132,7 +137,7 @@ func client(endpoint string, n, first int) {
 }
 
 func bindRouter(endpoint string) (*zmq.Socket, string) {
-	router, err := zmq.NewSocket(zmq.ROUTER, zmq.WithLinger(0))
+	router, err := zmq.NewSocket(zmq.ROUTER, zmq.WithLinger(0), zmq.WithHandshakeTimeout(0))
 	if err != nil {
 		perfcli.Die("socket: %v", err)
 	}
@@ -169,7 +174,7 @@ func connectDealers(endpoint string, n, first int) []*zmq.Socket {
 	defer cancel()
 	dealers := make([]*zmq.Socket, n)
 	for i := range dealers {
-		d, err := zmq.NewSocket(zmq.DEALER, zmq.WithLinger(0),
+		d, err := zmq.NewSocket(zmq.DEALER, zmq.WithLinger(0), zmq.WithHandshakeTimeout(0),
 			zmq.WithRoutingID([]byte("d"+strconv.Itoa(first+i))))
 		if err != nil {
 			perfcli.Die("socket: %v", err)
