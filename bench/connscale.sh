@@ -21,6 +21,9 @@
 # process (libzmq: 5 per context, for its I/O and reaper threads). The
 # largest counts are (limit - RESERVE) / 2 and / 3.
 #
+# Both programs set the ROUTER's listen backlog to 4,096 and turn the
+# handshake timer off: bench/c/connscale.c says why.
+#
 # Ports: loopback has about 28,000 ephemeral ports per address pair. Each
 # run's ROUTER binds a fresh port (tcp://127.0.0.1:*), so the TIME_WAIT
 # connections a previous run left (to another port) do not count against
