@@ -51,12 +51,6 @@ type Socket struct {
 	peeked    pipe.Msg
 	hasPeeked bool
 
-	// solo is the socket's only pipe, if it has one: Recv reads its
-	// connection itself when messages stream in (Pipe.Help). streaming
-	// says the last Recv found a message without waiting.
-	solo      atomic.Pointer[pipe.Pipe]
-	streaming atomic.Bool
-
 	// outgoing holds the message being sent, under opMu.
 	outgoing pipe.Msg
 	// The timeouts are read on every call, so they are kept out of mu.
@@ -209,7 +203,6 @@ func (s *Socket) Send(ctx context.Context, m Msg) error {
 func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 	var w waiter
 	defer w.stop()
-	helped, waited := false, false
 	for {
 		if s.isClosed() {
 			return Msg{}, ErrClosed
@@ -218,24 +211,14 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 		pm, err := s.takeMessage()
 		s.opMu.Unlock()
 		if err == nil {
-			s.streaming.Store(!waited)
 			return fromPipe(pm), nil
 		}
 		if err != errWouldBlock {
 			return Msg{}, err
 		}
-		if !helped && s.streaming.Load() {
-			// Messages are streaming in and the receiver has caught
-			// up: read what has come on the caller's goroutine.
-			helped = true
-			if p := s.solo.Load(); p != nil && p.Help() {
-				continue
-			}
-		}
 		if err := w.wait(ctx, s, s.readable, time.Duration(s.recvTimeout.Load())); err != nil {
 			return Msg{}, err
 		}
-		waited = true
 	}
 }
 
@@ -301,7 +284,6 @@ func (s *Socket) attach(p *pipe.Pipe) bool {
 		return false
 	}
 	s.pipes[p] = struct{}{}
-	s.setSolo()
 	s.mu.Unlock()
 	s.opMu.Lock()
 	ok := s.pat.attach(p)
@@ -309,7 +291,6 @@ func (s *Socket) attach(p *pipe.Pipe) bool {
 	if !ok {
 		s.mu.Lock()
 		delete(s.pipes, p)
-		s.setSolo()
 		s.mu.Unlock()
 		return false
 	}
@@ -327,23 +308,11 @@ func (s *Socket) reconnected(p *pipe.Pipe) {
 func (s *Socket) detach(p *pipe.Pipe) {
 	s.mu.Lock()
 	delete(s.pipes, p)
-	s.setSolo()
 	s.mu.Unlock()
 	s.opMu.Lock()
 	s.pat.detach(p)
 	s.opMu.Unlock()
 	s.wakeAll()
-}
-
-// setSolo records the only pipe, if there is one; s.mu is held.
-func (s *Socket) setSolo() {
-	var solo *pipe.Pipe
-	if len(s.pipes) == 1 {
-		for p := range s.pipes {
-			solo = p
-		}
-	}
-	s.solo.Store(solo)
 }
 
 // wakeAll wakes a waiting Send and Recv so they look at the pipes again.

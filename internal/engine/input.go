@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sync"
 
 	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/zmtp"
@@ -47,11 +46,6 @@ type input struct {
 	raw rawReader
 	// fromIdle marks a buffer taken after an idle wait.
 	fromIdle bool
-	// owner is held by whoever reads and parses; atBoundary marks the
-	// reader's waits between frames, when it lets owner go (yielded) for
-	// a helper (readbuf.go).
-	owner               *sync.Mutex
-	atBoundary, yielded bool
 	// buf is lease's buffer. lentFrames counts the frames lent from it,
 	// coveredFrames those that went out in messages holding a share of it,
 	// shares how many such messages there are: only if every lent frame

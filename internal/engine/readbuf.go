@@ -118,10 +118,6 @@ func (in *input) fill() error {
 		in.makeRoom()
 	}
 	n, err := in.readSome()
-	if in.raw.helped {
-		in.raw.helped = false
-		return nil
-	}
 	in.received += int64(n)
 	if n > 0 {
 		if in.fromIdle && in.r == 0 && in.w == 0 && n <= smallRead {
@@ -170,62 +166,6 @@ func (in *input) fillHeader() error {
 	return err
 }
 
-// The reader owns the input, but while it waits for bytes at a frame
-// boundary it lets go of it (owner unlocked, yielded set), so that the
-// socket's consumer may read and parse what arrives itself (Pipe.Help,
-// session.help); it takes the input back when it wakes, and parses what a
-// helper left before it reads again.
-
-// reclaim takes the input back after a wait in which it was let go.
-func (in *input) reclaim() {
-	if in.yielded {
-		in.owner.Lock()
-		in.yielded = false
-	}
-}
-
-// readNow makes one read(2) that does not wait, for a helper, into the
-// free tail of the buffer (taking one if need be). It reports how many
-// bytes came; none on EAGAIN or any error, which the reader, woken by the
-// same readiness, reads for itself.
-func (in *input) readNow() int {
-	if in.raw.conn == nil {
-		return 0
-	}
-	if in.buf == nil || in.w == len(in.buf) {
-		in.makeRoom()
-	}
-	n := 0
-	// Control holds the connection open while the read runs: the reader
-	// holds RawConn.Read's lock for as long as it waits.
-	_ = in.raw.conn.Control(func(fd uintptr) {
-		for {
-			m, err := syscall.Read(int(fd), in.buf[in.w:])
-			if err == syscall.EINTR {
-				continue
-			}
-			if err == nil && m > 0 {
-				n = m
-			}
-			return
-		}
-	})
-	if n == 0 {
-		in.idle()
-		return 0
-	}
-	if in.fromIdle && in.r == 0 && in.w == 0 && n <= smallRead {
-		in.keepSmall(n)
-	}
-	in.fromIdle = false
-	in.w += n
-	in.received += int64(n)
-	if in.onRead != nil {
-		in.onRead()
-	}
-	return n
-}
-
 // readSome reads into the free tail of buf.
 func (in *input) readSome() (int, error) { return in.readSomeOf(len(in.buf) - in.w) }
 
@@ -247,15 +187,11 @@ type rawReader struct {
 	max  int
 	n    int
 	err  error
-	// helped says a helper left bytes to parse while the reader waited.
-	helped bool
 }
 
 func (r *rawReader) read(max int) (int, error) {
 	r.max, r.n, r.err = max, 0, nil
-	err := r.conn.Read(r.fn)
-	r.in.reclaim()
-	if err != nil {
+	if err := r.conn.Read(r.fn); err != nil {
 		return 0, err
 	}
 	return r.n, r.err
@@ -266,22 +202,8 @@ func (r *rawReader) read(max int) (int, error) {
 // and calls it again.
 func (r *rawReader) attempt(fd uintptr) bool {
 	in := r.in
-	if in.yielded {
-		in.reclaim()
-		if in.r < in.w {
-			r.helped = true
-			return true
-		}
-	}
 	if in.buf == nil {
 		in.acquire()
-	}
-	if in.atBoundary {
-		// A helper may have moved things while the reader waited.
-		if in.w == len(in.buf) {
-			in.makeRoom()
-		}
-		r.max = len(in.buf) - in.w
 	}
 	for {
 		n, err := syscall.Read(int(fd), in.buf[in.w:in.w+r.max])
@@ -290,10 +212,6 @@ func (r *rawReader) attempt(fd uintptr) bool {
 			continue
 		case err == syscall.EAGAIN:
 			in.idle()
-			if in.atBoundary && in.owner != nil {
-				in.yielded = true
-				in.owner.Unlock()
-			}
 			return false
 		case err != nil:
 			r.err = &net.OpError{Op: "read", Err: os.NewSyscallError("read", err)}

@@ -70,9 +70,6 @@ var batches = sync.Pool{New: func() any {
 // are gone by the time it waits again: an idle connection's goroutine then
 // uses little enough of its stack for the GC to halve it (to 4 KiB).
 func (s *session) receive() error {
-	s.inMu.Lock()
-	defer s.inMu.Unlock()
-	s.in.owner = &s.inMu
 	s.in.startMessages()
 	s.in.onIdle = s.idle
 	if s.subscribeAll {
@@ -82,14 +79,9 @@ func (s *session) receive() error {
 		}
 		s.batch = s.batch[:0]
 	}
-	s.pipe.SetHelper(s.help)
-	defer s.pipe.SetHelper(nil)
 	for {
 		if s.in.r == s.in.w && !s.in.largeStream {
-			s.in.atBoundary = true
-			err := s.in.fill()
-			s.in.atBoundary = false
-			if err != nil {
+			if err := s.in.fill(); err != nil {
 				return err
 			}
 		}
@@ -99,49 +91,11 @@ func (s *session) receive() error {
 	}
 }
 
-// help is Pipe.Help: it reads and parses on the consumer's goroutine what
-// has arrived, while the reader waits between frames, and hands over the
-// whole messages that came, whatever the high-water mark (the consumer is
-// here to take them). It parses only frames that are all there, so it
-// never waits; what is left is the reader's once it wakes.
-func (s *session) help() bool {
-	if !s.inMu.TryLock() {
-		return false
-	}
-	defer s.inMu.Unlock()
-	// A WebSocket message may come in fragments, whose reading waits.
-	if !s.in.yielded || s.in.r != s.in.w || s.ws != nil || s.in.readNow() == 0 {
-		return false
-	}
-	for s.in.complete() {
-		f, err := s.readFrame()
-		if err == nil {
-			err = s.take(f)
-		}
-		if err != nil {
-			// The readiness that would wake the reader went with the
-			// bytes this read took: wake it to end the connection,
-			// after handing over what came before.
-			s.fail(err)
-			break
-		}
-	}
-	return s.helpDeliver()
-}
-
-func (s *session) helpDeliver() bool {
-	n := len(s.batch)
-	if n > 0 {
-		s.pipe.In.PushAll(s.batch)
-		clear(s.batch)
-		s.batch = s.batch[:0]
-	}
-	return n > 0
-}
-
 // parse hands over every message buffered, reading more only to finish a
 // frame begun, and returns once nothing is left.
 func (s *session) parse() error {
+	asm := &s.asm
+	meta := s.peer.Meta
 	for {
 		if len(s.batch) > 0 && (len(s.batch) == cap(s.batch) || !s.in.complete()) {
 			if err := s.deliver(s.batch); err != nil {
@@ -153,40 +107,33 @@ func (s *session) parse() error {
 			return nil
 		}
 		f, err := s.readFrame()
-		if err == nil {
-			err = s.take(f)
-		}
 		if err != nil {
 			return s.deliverLast(err)
 		}
-	}
-}
-
-// take adds a frame to the message being read, queueing the message once
-// it is whole, or handles a command.
-func (s *session) take(f frame) error {
-	if f.flags&zmtp.FlagCommand != 0 {
-		m, ok, err := s.command(f.body)
-		s.in.takeBack()
-		if ok {
+		if f.flags&zmtp.FlagCommand != 0 {
+			m, ok, err := s.command(f.body)
+			s.in.takeBack()
+			if err != nil {
+				return s.deliverLast(err)
+			} else if ok {
+				s.queue(m)
+			}
+			continue
+		}
+		if s.cfg.Parts != AnyParts {
+			if err := s.checkShape(f, asm.parts()); err != nil {
+				return err
+			}
+		}
+		asm.add(f.body)
+		if f.flags&zmtp.FlagMore == 0 {
+			m := pipe.Msg{Frames: asm.finish(), Meta: meta, Lease: s.in.endMessage()}
+			if s.cfg.Parts == GroupAndBody {
+				m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
+			}
 			s.queue(m)
 		}
-		return err
 	}
-	if s.cfg.Parts != AnyParts {
-		if err := s.checkShape(f, s.asm.parts()); err != nil {
-			return err
-		}
-	}
-	s.asm.add(f.body)
-	if f.flags&zmtp.FlagMore == 0 {
-		m := pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()}
-		if s.cfg.Parts == GroupAndBody {
-			m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
-		}
-		s.queue(m)
-	}
-	return nil
 }
 
 // checkShape holds a frame to the form the socket type takes (cfg.Parts):

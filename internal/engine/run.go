@@ -64,9 +64,6 @@ type session struct {
 	// peerTTL is the longest silence the peer asked us to allow (ns).
 	peerTTL atomic.Int64
 
-	// inMu is held by whoever reads and parses: the reader, or a helper
-	// while the reader waits between frames (see help).
-	inMu sync.Mutex
 	// The reader's: the messages parsed and not yet handed over, and the
 	// frame slab they are assembled in.
 	batch    []pipe.Msg

@@ -22,35 +22,8 @@ type Pipe struct {
 	// socket with ZMQ_IMMEDIATE queues only to completed connections.
 	held atomic.Bool
 
-	// helper reads what has arrived for In on the caller's goroutine (see
-	// Help); set while a connection serves the pipe.
-	helper atomic.Pointer[func() bool]
-
 	mu   sync.Mutex
 	peer Peer
-}
-
-// SetHelper sets (nil: clears) what Help calls.
-func (p *Pipe) SetHelper(help func() bool) {
-	if help == nil {
-		p.helper.Store(nil)
-		return
-	}
-	p.helper.Store(&help)
-}
-
-// Help asks the connection serving the pipe to read and parse what the
-// kernel holds for it now, on the caller's goroutine, and reports whether
-// that put anything on In. A consumer that finds In empty while messages
-// stream in does the reader's work itself, where the messages are wanted,
-// instead of waiting to be woken by a reader on another core. It never
-// blocks; it does nothing while the reader is at work, or for a pipe with
-// no connection.
-func (p *Pipe) Help() bool {
-	if f := p.helper.Load(); f != nil {
-		return (*f)()
-	}
-	return false
 }
 
 // Hold stops load-balanced sending to the pipe (true) or resumes it.

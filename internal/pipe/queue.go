@@ -229,24 +229,6 @@ func (q *Queue) PushBatch(msgs []Msg) int {
 	return n
 }
 
-// PushAll appends every one of msgs whatever the high-water mark, for a
-// consumer that reads its own connection (see Pipe.Help): it is there to
-// take them. It reports how many it took: none once closed.
-func (q *Queue) PushAll(msgs []Msg) int {
-	q.pmu.Lock()
-	defer q.pmu.Unlock()
-	if q.closed.Load() {
-		return 0
-	}
-	for _, m := range msgs {
-		q.put(m)
-	}
-	if len(msgs) > 0 {
-		q.publish()
-	}
-	return len(msgs)
-}
-
 // Writable reports whether a Push would succeed now, arming the producer if
 // it would not.
 func (q *Queue) Writable() bool {
