@@ -77,7 +77,7 @@ func (s *session) receive() error {
 		if err := s.deliver(s.batch); err != nil {
 			return err
 		}
-		s.batch = s.batch[:0]
+		s.emptyBatch()
 	}
 	for {
 		if s.in.r == s.in.w && !s.in.largeStream {
@@ -101,7 +101,7 @@ func (s *session) parse() error {
 			if err := s.deliver(s.batch); err != nil {
 				return err
 			}
-			s.batch = s.batch[:0]
+			s.emptyBatch()
 		}
 		if s.in.r == s.in.w && !s.in.largeStream {
 			return nil
@@ -173,11 +173,20 @@ func (s *session) queue(m pipe.Msg) {
 	s.batch = append(s.batch, m)
 }
 
+// emptyBatch empties the batch once it is handed over; what it held is
+// cleared only when the batch goes back to its pool (idle), and only as far
+// as it was ever filled: a round trip's batch holds one message, not 256.
+func (s *session) emptyBatch() {
+	s.batchUsed = max(s.batchUsed, len(s.batch))
+	s.batch = s.batch[:0]
+}
+
 // idle lets go of what the reader holds only while messages arrive: it is
 // called when a read finds nothing, by which time the batch was delivered.
 func (s *session) idle() {
 	if s.batch != nil && len(s.batch) == 0 {
-		clear(s.batch[:cap(s.batch)])
+		clear(s.batch[:s.batchUsed])
+		s.batchUsed = 0
 		*s.batchBox = s.batch
 		batches.Put(s.batchBox)
 		s.batch, s.batchBox = nil, nil
@@ -226,7 +235,7 @@ func (s *session) nextFrame(limit int64) (frame, error) {
 func (s *session) deliverLast(err error) error {
 	if len(s.batch) > 0 {
 		_ = s.deliver(s.batch)
-		s.batch = s.batch[:0]
+		s.emptyBatch()
 	}
 	return err
 }
@@ -235,6 +244,7 @@ func (s *session) deliverLast(err error) error {
 // Once the socket is closing nobody will read it: what does not fit is
 // dropped, so the reader reads on until the peer closes its side.
 func (s *session) deliver(batch []pipe.Msg) error {
+	s.arrived.Add(uint64(len(batch)))
 	for {
 		n := s.pipe.In.PushBatch(batch)
 		batch = batch[n:]

@@ -6,6 +6,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/purezmq/zmq/internal/pipe"
@@ -38,7 +39,10 @@ func (c *Conn) Run(p *pipe.Pipe) error {
 	c.in.onRead = s.touch
 	s.startHeartbeat()
 	s.helloDue.Store(c.cfg.Hello != nil)
-	p.Out.SetReaderHook(s.kick)
+	if sc, ok := c.conn.(syscall.Conn); ok {
+		s.rawWrite, _ = sc.SyscallConn()
+	}
+	p.Out.SetReaderHook(s.sent)
 	s.kick() // the hello, and what was queued before the connection
 	rerr := s.receive()
 	s.fail(rerr)
@@ -66,9 +70,10 @@ type session struct {
 
 	// The reader's: the messages parsed and not yet handed over, and the
 	// frame slab they are assembled in.
-	batch    []pipe.Msg
-	batchBox *[]pipe.Msg
-	asm      assembler
+	batch     []pipe.Msg
+	batchBox  *[]pipe.Msg
+	batchUsed int // how far batch was filled since it came from its pool
+	asm       assembler
 
 	// writing is set while a writer goroutine runs; mu guards starting
 	// one against the end of the session.
@@ -88,6 +93,14 @@ type session struct {
 	// wsCloseReply is the close frame's payload owed to a ZWS peer that
 	// closed the WebSocket.
 	wsCloseReply atomic.Pointer[[]byte]
+
+	// arrived counts the messages handed to the socket; answered is the
+	// count when a writer last wrote on the sending goroutine (inline.go).
+	arrived  atomic.Uint64
+	answered uint64
+	// rawWrite writes tcp and ipc connections without waiting (nil for
+	// others).
+	rawWrite syscall.RawConn
 
 	failOnce sync.Once
 	err      error // why the session ended, set once by fail
@@ -132,18 +145,22 @@ func (s *session) end() {
 
 // kick starts a writer unless one runs or the session has ended.
 func (s *session) kick() {
-	if !s.writing.CompareAndSwap(false, true) {
-		return
+	if s.writing.CompareAndSwap(false, true) && s.startWriter() {
+		go s.writeLoop(nil)
 	}
+}
+
+// startWriter counts a writer about to run, having set writing, unless the
+// session has ended.
+func (s *session) startWriter() bool {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.ended {
-		s.mu.Unlock()
 		s.writing.Store(false)
-		return
+		return false
 	}
 	s.writers.Add(1)
-	s.mu.Unlock()
-	go s.writeLoop()
+	return true
 }
 
 // classify turns the ways a connection ends into nil for an orderly end,

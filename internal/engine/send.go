@@ -214,20 +214,35 @@ var outputs = sync.Pool{New: func() any {
 // maxKeptBuffer bounds the write buffer an output keeps between writers.
 const maxKeptBuffer = 64 << 10
 
-// writeLoop writes until nothing is left, then ends; p.Out's hook starts
-// another when more comes. A failure ends the session.
-func (s *session) writeLoop() {
-	defer s.writers.Done()
+// takeOutput sets up a pooled output for this session's connection.
+func (s *session) takeOutput() *output {
 	out := outputs.Get().(*output)
 	out.conn, out.codec, out.legacy, out.groups = s.conn, s.codec, s.peer.LegacySubscribe, s.cfg.WriteGroups
 	out.framing, out.noCommands, out.ws, out.linger = s.in.framing, s.version != zmtp.ZMTP3, s.ws, &s.linger
-	defer func() {
-		out.conn, out.codec, out.framing, out.ws, out.linger = nil, nil, nil, nil, nil
-		if cap(out.buf) > maxKeptBuffer {
-			out.buf = nil
-		}
-		outputs.Put(out)
-	}()
+	return out
+}
+
+func putOutput(out *output) {
+	out.conn, out.codec, out.framing, out.ws, out.linger = nil, nil, nil, nil, nil
+	if cap(out.buf) > maxKeptBuffer {
+		out.buf = nil
+	}
+	outputs.Put(out)
+}
+
+// writeLoop writes until nothing is left, then ends; p.Out's hook starts
+// another when more comes. A failure ends the session. out, if not nil,
+// holds what an inline write left unwritten, to write first.
+func (s *session) writeLoop(out *output) {
+	defer s.writers.Done()
+	if out == nil {
+		out = s.takeOutput()
+	} else if err := out.flush(); err != nil {
+		putOutput(out)
+		s.fail(err)
+		return
+	}
+	defer putOutput(out)
 	for {
 		if err := s.writeAll(out); err != nil {
 			if err == errDrained {
