@@ -36,41 +36,42 @@ func (s *session) sent() {
 	go s.writeLoop(nil)
 }
 
-// writeInline encodes what is queued and writes it without waiting. done
-// says it wrote everything; otherwise out, if not nil, holds what is left
-// to write, for a writer goroutine to finish.
+// writeInline encodes what is queued and writes it without waiting, until
+// the queue is found empty (which arms it for the next message, and tells
+// Pending so). done says it wrote everything; otherwise out, if not nil,
+// holds what is left to write, for a writer goroutine to finish.
 func (s *session) writeInline() (out *output, done bool) {
 	if s.helloDue.Load() || s.pong.Load() != nil || s.pingDue.Load() {
 		return nil, false
 	}
 	out = s.takeOutput()
-	var closed bool
-	out.batch, closed = s.pipe.Out.PopBatch(out.batch[:0], writeBatch)
-	if closed || len(out.batch) == 0 {
-		putOutput(out)
-		return nil, !closed
-	}
-	for _, m := range out.batch {
-		if err := out.message(m); err != nil {
-			clear(out.batch)
+	for {
+		var closed bool
+		out.batch, closed = s.pipe.Out.PopBatch(out.batch[:0], writeBatch)
+		if closed || len(out.batch) == 0 {
 			putOutput(out)
-			s.fail(err)
-			return nil, true
+			return nil, !closed
 		}
+		for _, m := range out.batch {
+			if err := out.message(m); err != nil {
+				clear(out.batch)
+				putOutput(out)
+				s.fail(err)
+				return nil, true
+			}
+		}
+		clear(out.batch)
+		if len(out.vec) > 0 {
+			return out, false // large bodies: a writer gathers them
+		}
+		n := s.writeNow(out.buf)
+		out.linger.count(int64(n))
+		if n < len(out.buf) {
+			out.buf = out.buf[:copy(out.buf, out.buf[n:])]
+			return out, false
+		}
+		out.buf = out.buf[:0]
 	}
-	clear(out.batch)
-	if len(out.vec) > 0 {
-		return out, false // large bodies: a writer gathers them
-	}
-	n := s.writeNow(out.buf)
-	out.linger.count(int64(n))
-	if n < len(out.buf) {
-		out.buf = out.buf[:copy(out.buf, out.buf[n:])]
-		return out, false
-	}
-	out.buf = out.buf[:0]
-	putOutput(out)
-	return nil, true
 }
 
 // writeNow makes one write(2) that does not wait, and returns how much it
