@@ -86,6 +86,7 @@ func (s *Socket) Close() error {
 	}
 	s.closer.Close(stall)
 	close(s.done)
+	s.stopDirect()
 	for _, l := range listeners {
 		l.ln.Close()
 	}

@@ -56,6 +56,7 @@ type Socket struct {
 	// The timeouts are read on every call, so they are kept out of mu.
 	sendTimeout, recvTimeout atomic.Int64
 	view                     atomic.Pointer[patternView]
+	direct                   directRecv
 }
 
 // pattern is what a socket type implements. Every method runs under opMu.
@@ -216,6 +217,12 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 		if err != errWouldBlock {
 			return Msg{}, err
 		}
+		if s.recvDirect(ctx) {
+			if err := ctx.Err(); err != nil {
+				return Msg{}, err
+			}
+			continue
+		}
 		if err := w.wait(ctx, s, s.readable, time.Duration(s.recvTimeout.Load())); err != nil {
 			return Msg{}, err
 		}
@@ -284,6 +291,7 @@ func (s *Socket) attach(p *pipe.Pipe) bool {
 		return false
 	}
 	s.pipes[p] = struct{}{}
+	s.setSolo()
 	s.mu.Unlock()
 	s.opMu.Lock()
 	ok := s.pat.attach(p)
@@ -291,6 +299,7 @@ func (s *Socket) attach(p *pipe.Pipe) bool {
 	if !ok {
 		s.mu.Lock()
 		delete(s.pipes, p)
+		s.setSolo()
 		s.mu.Unlock()
 		return false
 	}
@@ -308,6 +317,7 @@ func (s *Socket) reconnected(p *pipe.Pipe) {
 func (s *Socket) detach(p *pipe.Pipe) {
 	s.mu.Lock()
 	delete(s.pipes, p)
+	s.setSolo()
 	s.mu.Unlock()
 	s.opMu.Lock()
 	s.pat.detach(p)
@@ -315,8 +325,10 @@ func (s *Socket) detach(p *pipe.Pipe) {
 	s.wakeAll()
 }
 
-// wakeAll wakes a waiting Send and Recv so they look at the pipes again.
+// wakeAll wakes a waiting Send and Recv so they look at the pipes again
+// (a Recv reading its only peer's connection too).
 func (s *Socket) wakeAll() {
+	s.interruptDirect()
 	s.readable.Signal()
 	s.writable.Signal()
 }

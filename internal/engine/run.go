@@ -44,8 +44,19 @@ func (c *Conn) Run(p *pipe.Pipe) error {
 	}
 	p.Out.SetReaderHook(s.sent)
 	s.kick() // the hello, and what was queued before the connection
+	s.directOK = c.in.raw.conn != nil && c.ws == nil
+	if s.directOK {
+		s.direct.resume = make(chan struct{}, 1)
+		p.SetDirect(s)
+	}
 	rerr := s.receive()
 	s.fail(rerr)
+	if s.directOK {
+		p.SetDirect(nil)
+		if s.direct.timer != nil {
+			s.direct.timer.Stop()
+		}
+	}
 	p.Out.SetReaderHook(nil)
 	s.end()
 	s.err = s.closedAfterFinish(s.err)
@@ -70,10 +81,11 @@ type session struct {
 
 	// The reader's: the messages parsed and not yet handed over, and the
 	// frame slab they are assembled in.
-	batch     []pipe.Msg
-	batchBox  *[]pipe.Msg
-	batchUsed int // how far batch was filled since it came from its pool
-	asm       assembler
+	batch      []pipe.Msg
+	batchBox   *[]pipe.Msg // the pooled batch, once a stream needs one
+	firstBatch [4]pipe.Msg
+	batchUsed  int // how far batch was filled since it came from its pool
+	asm        assembler
 
 	// writing is set while a writer goroutine runs; mu guards starting
 	// one against the end of the session.
@@ -101,6 +113,11 @@ type session struct {
 	// rawWrite writes tcp and ipc connections without waiting (nil for
 	// others).
 	rawWrite syscall.RawConn
+
+	// direct lends the connection to the socket's consumer (direct.go);
+	// directOK says this connection can be (tcp and ipc, not ZWS).
+	direct   directState
+	directOK bool
 
 	failOnce sync.Once
 	err      error // why the session ended, set once by fail

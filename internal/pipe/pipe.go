@@ -22,8 +22,51 @@ type Pipe struct {
 	// socket with ZMQ_IMMEDIATE queues only to completed connections.
 	held atomic.Bool
 
+	// direct is the connection serving the pipe, while one does and can
+	// be read by the socket's consumer itself (see ReadDirect).
+	direct atomic.Pointer[DirectReader]
+
 	mu   sync.Mutex
 	peer Peer
+}
+
+// A DirectReader lets the socket's consumer read its connection itself,
+// on its own goroutine, when it waits for a message from its only peer:
+// the bytes then come to the goroutine that wants them, instead of to a
+// reader that must wake it (engine's direct.go).
+type DirectReader interface {
+	// ReadDirect waits for bytes and hands over the messages they hold,
+	// and reports whether it read (false: the connection's reader has the
+	// connection; it will lend it once it delivers again). still is asked
+	// once the connection is held, and must say whether to wait on it.
+	ReadDirect(still func() bool) bool
+	// Interrupt makes a ReadDirect in progress return.
+	Interrupt()
+}
+
+// SetDirect sets (nil: clears) the pipe's DirectReader.
+func (p *Pipe) SetDirect(d DirectReader) {
+	if d == nil {
+		p.direct.Store(nil)
+		return
+	}
+	p.direct.Store(&d)
+}
+
+// ReadDirect reads the pipe's connection on the caller's goroutine (see
+// DirectReader); false when no connection lends itself.
+func (p *Pipe) ReadDirect(still func() bool) bool {
+	if d := p.direct.Load(); d != nil {
+		return (*d).ReadDirect(still)
+	}
+	return false
+}
+
+// Interrupt ends a ReadDirect in progress on the pipe, if any.
+func (p *Pipe) Interrupt() {
+	if d := p.direct.Load(); d != nil {
+		(*d).Interrupt()
+	}
 }
 
 // Hold stops load-balanced sending to the pipe (true) or resumes it.

@@ -229,6 +229,32 @@ func (q *Queue) PushBatch(msgs []Msg) int {
 	return n
 }
 
+// PushAll appends every one of msgs whatever the high-water mark, for a
+// consumer that reads its own connection (Pipe.ReadDirect): it is there to
+// take them. It reports how many it took: none once closed.
+func (q *Queue) PushAll(msgs []Msg) int {
+	q.pmu.Lock()
+	defer q.pmu.Unlock()
+	if q.closed.Load() {
+		return 0
+	}
+	for _, m := range msgs {
+		q.put(m)
+	}
+	if len(msgs) > 0 {
+		q.publish()
+	}
+	return len(msgs)
+}
+
+// Poke wakes a consumer that waits for a message, as a message would,
+// without one: to look again, for something other than the queue.
+func (q *Queue) Poke() {
+	if q.readerArmed.Load() && q.readerArmed.CompareAndSwap(true, false) {
+		q.signalReader()
+	}
+}
+
 // Writable reports whether a Push would succeed now, arming the producer if
 // it would not.
 func (q *Queue) Writable() bool {
