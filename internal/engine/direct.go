@@ -166,7 +166,9 @@ func (s *session) ReadDirect(still func() bool) bool {
 // It parses only frames that are all there, so it never waits mid-frame.
 func (s *session) readAndTake() (int, error) {
 	err := s.in.fill()
-	for err == nil && s.in.r != s.in.w && s.in.complete() {
+	// More than directBatch messages is a stream: the reader, woken by the
+	// hand-back, parses the rest while the consumer takes these.
+	for err == nil && s.in.r != s.in.w && len(s.batch) <= directBatch && s.in.complete() {
 		var f frame
 		if f, err = s.readFrame(); err == nil {
 			err = s.take(f)

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/purezmq/zmq/internal/pipe"
@@ -58,12 +57,26 @@ func (a *assembler) finish() [][]byte {
 	return frames
 }
 
-// batches are the reader's delivery batches, taken only by readers that
-// have messages to hand over.
-var batches = sync.Pool{New: func() any {
-	b := make([]pipe.Msg, 0, deliverBatch)
-	return &b
-}}
+// batches are spare delivery batches for readers that have a stream of
+// messages to hand over; a channel, for the reason outputs is one.
+var batches = make(chan *[]pipe.Msg, 64)
+
+func takeBatch() *[]pipe.Msg {
+	select {
+	case b := <-batches:
+		return b
+	default:
+		b := make([]pipe.Msg, 0, deliverBatch)
+		return &b
+	}
+}
+
+func putBatch(b *[]pipe.Msg) {
+	select {
+	case batches <- b:
+	default:
+	}
+}
 
 // receive reads until the connection fails. It waits for bytes here, at
 // the bottom of the reader's stack, and parses them in parse, whose frames
@@ -115,17 +128,41 @@ func (s *session) parse() error {
 			return nil
 		}
 		f, err := s.readFrame()
-		if err == nil {
-			err = s.take(f)
-		}
 		if err != nil {
 			return s.deliverLast(err)
+		}
+		// take's work, written out: this loop runs once a frame, and a
+		// call here cost a stream of 256 B messages 5% (profile: take 4%
+		// flat, not inlined).
+		if f.flags&zmtp.FlagCommand != 0 {
+			m, ok, err := s.command(f.body)
+			s.in.takeBack()
+			if err != nil {
+				return s.deliverLast(err)
+			} else if ok {
+				s.queue(m)
+			}
+			continue
+		}
+		if s.cfg.Parts != AnyParts {
+			if err := s.checkShape(f, s.asm.parts()); err != nil {
+				return s.deliverLast(err)
+			}
+		}
+		s.asm.add(f.body)
+		if f.flags&zmtp.FlagMore == 0 {
+			m := pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()}
+			if s.cfg.Parts == GroupAndBody {
+				m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
+			}
+			s.queue(m)
 		}
 	}
 }
 
 // take adds a frame to the message being read, queueing the message once
-// it is whole, or handles a command.
+// it is whole, or handles a command: parse's loop body, for a consumer
+// reading directly (direct.go).
 func (s *session) take(f frame) error {
 	if f.flags&zmtp.FlagCommand != 0 {
 		m, ok, err := s.command(f.body)
@@ -189,7 +226,7 @@ func (s *session) queue(m pipe.Msg) {
 	case s.batch == nil:
 		s.batch = s.firstBatch[:0]
 	case len(s.batch) == cap(s.batch) && s.batchBox == nil:
-		s.batchBox = batches.Get().(*[]pipe.Msg)
+		s.batchBox = takeBatch()
 		s.batch = append((*s.batchBox)[:0], s.batch...)
 		clear(s.firstBatch[:])
 		s.batchUsed = 0
@@ -213,7 +250,7 @@ func (s *session) idle() {
 		s.batchUsed = 0
 		if s.batchBox != nil {
 			*s.batchBox = s.batch
-			batches.Put(s.batchBox)
+			putBatch(s.batchBox)
 		}
 		s.batch, s.batchBox = nil, nil
 	}
