@@ -239,11 +239,31 @@ func (in *input) parse(b []byte) (header, int, error) {
 	return header{flags: flags, size: size}, n, err
 }
 
+// shortZMTP3 reads the commonest header there is, a ZMTP 3 frame of under
+// 256 bytes, without parse's dispatch: two bytes, looked at in place. ok is
+// false for anything else, which parse handles. (The dispatch that ZWS and
+// the old framings brought cost a stream of 16 B messages about 10% of its
+// receiving rate.)
+func (in *input) shortZMTP3() (flags byte, size int, ok bool) {
+	if in.ws != nil || in.framing != nil || in.w-in.r < 2 {
+		return 0, 0, false
+	}
+	flags = in.buf[in.r] & (zmtp.FlagMore | zmtp.FlagLong | zmtp.FlagCommand)
+	if flags&zmtp.FlagLong != 0 {
+		return 0, 0, false
+	}
+	return flags, int(in.buf[in.r+1]), true
+}
+
 func (in *input) header() (header, error) {
 	if in.largeStream && in.r == in.w {
 		if err := in.fillHeader(); err != nil {
 			return header{}, err
 		}
+	}
+	if flags, size, ok := in.shortZMTP3(); ok {
+		in.r += 2
+		return header{flags: flags, size: uint64(size)}, nil
 	}
 	for {
 		h, n, err := in.parse(in.buffered())
@@ -318,6 +338,9 @@ func growBody(body []byte, n int) []byte {
 // complete reports whether a whole frame is buffered, so the reader can hand
 // over what it has parsed before it blocks in a read.
 func (in *input) complete() bool {
+	if _, size, ok := in.shortZMTP3(); ok {
+		return in.w-in.r-2 >= size
+	}
 	h, n, err := in.parse(in.buffered())
 	if err != nil {
 		return true // let next report it
