@@ -14,7 +14,7 @@ import (
 // (pipe.DirectReader), so that a message arriving wakes the goroutine that
 // wants it, and no reader has to wake it in turn. That second wake-up, and
 // the runtime thread it may have to start, is most of a round trip's cost
-// on loopback: a Go ping-pong over tcp takes 33-40 us with the reading
+// on loopback: a Go ping-pong over tcp takes 30-45 us with the reading
 // goroutine the one that wants the bytes, 96-120 us with a channel between
 // two (docs/PERFORMANCE.md).
 //
@@ -52,7 +52,7 @@ type directState struct {
 // directBatch is the most messages one read may bring for the connection
 // to be lent, or to stay lent: more, and messages stream in, which a
 // reader and a consumer on two cores take faster than one goroutine doing
-// both (measured: 15% fewer 16 B messages a second over tcp and ipc when
+// both (measured: 13-16% fewer 16 B messages a second over tcp and ipc when
 // the consumer read a stream itself).
 const directBatch = 8
 
