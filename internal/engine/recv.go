@@ -131,9 +131,9 @@ func (s *session) parse() error {
 		if err != nil {
 			return s.deliverLast(err)
 		}
-		// take's work, written out: this loop runs once a frame, and a
-		// call here cost a stream of 256 B messages 5% (profile: take 4%
-		// flat, not inlined).
+		// take's work, written out: this loop runs once a frame, and
+		// take is not inlined; calling it cost a stream of 256 B messages
+		// about 3% (2.42-2.44 M msg/s against 2.49-2.61 M, 3 rounds).
 		if f.flags&zmtp.FlagCommand != 0 {
 			m, ok, err := s.command(f.body)
 			s.in.takeBack()
