@@ -18,6 +18,10 @@ import (
 type directRecv struct {
 	// solo is the socket's only pipe, when it has exactly one.
 	solo atomic.Pointer[pipe.Pipe]
+	// gen moves on before each interruption (another peer, Close, a
+	// context's end), so that a direct read that began before it gives up
+	// (pipe.DirectReader).
+	gen atomic.Uint64
 
 	// A context's end interrupts a direct read through one registration
 	// per context (by its Done channel), kept until another comes.
@@ -37,6 +41,7 @@ func (s *Socket) setSolo() {
 		}
 	}
 	if old := s.direct.solo.Swap(only); old != nil && old != only {
+		s.direct.gen.Add(1)
 		old.Interrupt()
 	}
 }
@@ -44,6 +49,7 @@ func (s *Socket) setSolo() {
 // interruptDirect breaks off a direct read in progress, for a Recv to
 // look at the socket again.
 func (s *Socket) interruptDirect() {
+	s.direct.gen.Add(1)
 	if p := s.direct.solo.Load(); p != nil {
 		p.Interrupt()
 	}
@@ -57,9 +63,11 @@ func (s *Socket) recvDirect(ctx context.Context) bool {
 	if p == nil || s.recvTimeout.Load() >= 0 || !s.watchContext(ctx) {
 		return false
 	}
-	return p.ReadDirect(func() bool {
-		return s.direct.solo.Load() == p && !s.isClosed() && ctx.Err() == nil
-	})
+	at := s.direct.gen.Load()
+	if s.direct.solo.Load() != p || s.isClosed() || ctx.Err() != nil {
+		return false // the caller's wait reports it
+	}
+	return p.ReadDirect(&s.direct.gen, at)
 }
 
 // watchContext makes ctx's end interrupt a direct read; false if it

@@ -115,13 +115,13 @@ func (s *session) reclaimTick() {
 }
 
 // ReadDirect is pipe.DirectReader's: see the top of this file.
-func (s *session) ReadDirect(still func() bool) bool {
+func (s *session) ReadDirect(gen *atomic.Uint64, at uint64) bool {
 	d := &s.direct
 	if !d.state.CompareAndSwap(lent, consumerReads) {
 		d.wantDirect.Store(true)
 		return false
 	}
-	if !still() {
+	if gen.Load() != at {
 		s.handBack(nil)
 		return true
 	}

@@ -37,9 +37,11 @@ type Pipe struct {
 type DirectReader interface {
 	// ReadDirect waits for bytes and hands over the messages they hold,
 	// and reports whether it read (false: the connection's reader has the
-	// connection; it will lend it once it delivers again). still is asked
-	// once the connection is held, and must say whether to wait on it.
-	ReadDirect(still func() bool) bool
+	// connection; it will lend it once it delivers again). Once it holds
+	// the connection it gives up if gen has moved on from at: the caller
+	// moves gen before it calls Interrupt, and reads at before it checks
+	// whether to wait at all, so no interruption falls between the two.
+	ReadDirect(gen *atomic.Uint64, at uint64) bool
 	// Interrupt makes a ReadDirect in progress return.
 	Interrupt()
 }
@@ -55,9 +57,9 @@ func (p *Pipe) SetDirect(d DirectReader) {
 
 // ReadDirect reads the pipe's connection on the caller's goroutine (see
 // DirectReader); false when no connection lends itself.
-func (p *Pipe) ReadDirect(still func() bool) bool {
+func (p *Pipe) ReadDirect(gen *atomic.Uint64, at uint64) bool {
 	if d := p.direct.Load(); d != nil {
-		return (*d).ReadDirect(still)
+		return (*d).ReadDirect(gen, at)
 	}
 	return false
 }
