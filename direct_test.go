@@ -17,36 +17,59 @@ import (
 
 var directTransports = []string{"tcp://127.0.0.1:*", "ipc://*"}
 
+// warmedUp returns a PULL with one PUSH peer over ep, two messages in, so
+// that the connection is lent to the PULL's next waiting Recv.
+func warmedUp(t *testing.T, ep string) (pull, push *zmq.Socket) {
+	pull = newSocket(t, zmq.PULL)
+	push = newSocket(t, zmq.PUSH)
+	connect(t, push, bind(t, pull, ep))
+	for _, s := range []string{"one", "two"} {
+		send(t, push, s)
+		expect(t, pull, s)
+	}
+	return pull, push
+}
+
+type recvResult struct {
+	m   zmq.Msg
+	err error
+}
+
+// recvInBackground starts s.Recv(ctx) and returns its result, failing the
+// test with what if it has not returned within testTimeout.
+func recvInBackground(t *testing.T, s *zmq.Socket, ctx context.Context, what string) func() recvResult {
+	done := make(chan recvResult, 1)
+	go func() {
+		m, err := s.Recv(ctx)
+		done <- recvResult{m, err}
+	}()
+	return func() recvResult {
+		t.Helper()
+		select {
+		case r := <-done:
+			return r
+		case <-time.After(testTimeout):
+			t.Fatal(what)
+		}
+		return recvResult{}
+	}
+}
+
 func TestRecvOnOnePeerHearsASecondPeer(t *testing.T) {
 	for _, ep := range directTransports {
 		t.Run(ep[:3], func(t *testing.T) {
-			pull := newSocket(t, zmq.PULL)
-			ep := bind(t, pull, ep)
-			first := newSocket(t, zmq.PUSH)
-			connect(t, first, ep)
-			send(t, first, "one")
-			expect(t, pull, "one")
-			send(t, first, "two")
-			expect(t, pull, "two")
+			pull, _ := warmedUp(t, ep)
 			// The next Recv waits on the first peer's connection.
-			got := make(chan zmq.Msg, 1)
-			go func() {
-				m, err := pull.Recv(ctxT(t))
-				if err != nil {
-					t.Error(err)
-				}
-				got <- m
-			}()
+			result := recvInBackground(t, pull, ctxT(t), "the second peer's message never reached a waiting Recv")
 			second := newSocket(t, zmq.PUSH)
-			connect(t, second, ep)
+			connect(t, second, pull.LastEndpoint())
 			send(t, second, "from the second")
-			select {
-			case m := <-got:
-				if s := m.String(); s != "from the second" {
-					t.Fatalf("received %q", s)
-				}
-			case <-time.After(testTimeout):
-				t.Fatal("the second peer's message never reached a waiting Recv")
+			r := result()
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if s := r.m.String(); s != "from the second" {
+				t.Fatalf("received %q", s)
 			}
 		})
 	}
@@ -55,27 +78,12 @@ func TestRecvOnOnePeerHearsASecondPeer(t *testing.T) {
 func TestRecvOnOnePeerEndsWithItsContext(t *testing.T) {
 	for _, ep := range directTransports {
 		t.Run(ep[:3], func(t *testing.T) {
-			pull := newSocket(t, zmq.PULL)
-			push := newSocket(t, zmq.PUSH)
-			connect(t, push, bind(t, pull, ep))
-			for _, s := range []string{"one", "two"} {
-				send(t, push, s)
-				expect(t, pull, s)
-			}
+			pull, push := warmedUp(t, ep)
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
-			done := make(chan error, 1)
-			go func() {
-				_, err := pull.Recv(ctx)
-				done <- err
-			}()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.DeadlineExceeded) {
-					t.Fatalf("Recv: %v, want the context's deadline", err)
-				}
-			case <-time.After(testTimeout):
-				t.Fatal("Recv went on waiting after its context ended")
+			r := recvInBackground(t, pull, ctx, "Recv went on waiting after its context ended")()
+			if !errors.Is(r.err, context.DeadlineExceeded) {
+				t.Fatalf("Recv: %v, want the context's deadline", r.err)
 			}
 			// The connection still works.
 			send(t, push, "three")
@@ -87,28 +95,13 @@ func TestRecvOnOnePeerEndsWithItsContext(t *testing.T) {
 func TestCloseEndsRecvOnOnePeer(t *testing.T) {
 	for _, ep := range directTransports {
 		t.Run(ep[:3], func(t *testing.T) {
-			pull := newSocket(t, zmq.PULL)
-			push := newSocket(t, zmq.PUSH)
-			connect(t, push, bind(t, pull, ep))
-			for _, s := range []string{"one", "two"} {
-				send(t, push, s)
-				expect(t, pull, s)
-			}
-			done := make(chan error, 1)
-			go func() {
-				_, err := pull.Recv(ctxT(t))
-				done <- err
-			}()
+			pull, _ := warmedUp(t, ep)
+			result := recvInBackground(t, pull, ctxT(t), "Close did not end a waiting Recv")
 			// Close while the Recv waits, most of the time; a Close before
 			// it must end it all the same.
 			time.AfterFunc(50*time.Millisecond, func() { pull.Close() })
-			select {
-			case err := <-done:
-				if !errors.Is(err, zmq.ErrClosed) {
-					t.Fatalf("Recv: %v, want ErrClosed", err)
-				}
-			case <-time.After(testTimeout):
-				t.Fatal("Close did not end a waiting Recv")
+			if r := result(); !errors.Is(r.err, zmq.ErrClosed) {
+				t.Fatalf("Recv: %v, want ErrClosed", r.err)
 			}
 		})
 	}
