@@ -1,21 +1,17 @@
 package draft
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/purezmq/zmq/interop/internal/nodeproc"
 )
 
 // timeout bounds every exchange with a peer and every blocking call.
@@ -26,13 +22,9 @@ var nodeDir = filepath.Join("..", "node")
 
 // nodePeer is one libzmq draft socket in a Node process (draft-peer.js).
 type nodePeer struct {
-	t      *testing.T
-	typ    string
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  chan string
-	done   chan struct{}
-	stderr *lockedBuffer
+	t    *testing.T
+	typ  string
+	proc *nodeproc.Proc
 }
 
 // startNode starts a peer of the given type (Server, Client, Radio, Dish,
@@ -42,51 +34,7 @@ func startNode(t *testing.T, typ string) *nodePeer {
 	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "zeromq")); err != nil {
 		t.Fatalf("npm's zeromq is not installed in interop/node: run `make node-peers` (%v)", err)
 	}
-	cmd := exec.Command("node", "--no-warnings", "draft-peer.js", typ)
-	cmd.Dir = nodeDir
-	p := &nodePeer{t: t, typ: typ, cmd: cmd, lines: make(chan string, 16), done: make(chan struct{}), stderr: &lockedBuffer{}}
-	cmd.Stderr = p.stderr
-	var err error
-	if p.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting node: %v", err)
-	}
-	go func() {
-		defer close(p.done)
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 16<<20)
-		for sc.Scan() {
-			p.lines <- sc.Text()
-		}
-		close(p.lines)
-	}()
-	t.Cleanup(p.close)
-	return p
-}
-
-func (p *nodePeer) close() {
-	_, _ = p.stdin.Write([]byte(`{"op":"close"}` + "\n"))
-	p.stdin.Close()
-	exited := make(chan struct{})
-	go func() {
-		for range p.lines {
-		}
-		close(exited)
-	}()
-	select {
-	case <-exited:
-	case <-time.After(timeout):
-		p.cmd.Process.Kill()
-		<-exited
-	}
-	<-p.done
-	_ = p.cmd.Wait()
+	return &nodePeer{t: t, typ: typ, proc: nodeproc.Start(t, nodeDir, 16<<20, timeout, "--no-warnings", "draft-peer.js", typ)}
 }
 
 // reply is what the peer answered.
@@ -115,13 +63,13 @@ func (p *nodePeer) try(cmd map[string]any) (reply, error) {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
-		p.t.Fatalf("node %s: %v (stderr: %s)", p.typ, err, p.stderr)
+	if _, err := p.proc.Stdin.Write(append(line, '\n')); err != nil {
+		p.t.Fatalf("node %s: %v (stderr: %s)", p.typ, err, p.proc.Stderr)
 	}
 	select {
-	case l, ok := <-p.lines:
+	case l, ok := <-p.proc.Lines:
 		if !ok {
-			p.t.Fatalf("node %s exited (stderr: %s)", p.typ, p.stderr)
+			p.t.Fatalf("node %s exited (stderr: %s)", p.typ, p.proc.Stderr)
 		}
 		var r reply
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
@@ -132,7 +80,7 @@ func (p *nodePeer) try(cmd map[string]any) (reply, error) {
 		}
 		return r, nil
 	case <-time.After(timeout + 5*time.Second):
-		p.t.Fatalf("node %s did not answer %s (stderr: %s)", p.typ, line, p.stderr)
+		p.t.Fatalf("node %s did not answer %s (stderr: %s)", p.typ, line, p.proc.Stderr)
 	}
 	return reply{}, nil
 }
@@ -184,24 +132,6 @@ func (p *nodePeer) tryRecv(d time.Duration) (reply, bool) {
 		p.t.Fatal(err)
 	}
 	return r, true
-}
-
-// lockedBuffer collects a process's stderr for error messages.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.TrimSpace(b.b.String())
 }
 
 var ipcCount atomic.Int64

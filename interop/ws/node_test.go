@@ -1,19 +1,16 @@
 package ws
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/purezmq/zmq/interop/internal/nodeproc"
 )
 
 // timeout bounds every exchange with a peer and every blocking call.
@@ -24,13 +21,9 @@ var nodeDir = filepath.Join("..", "node")
 
 // nodePeer is one libzmq socket in a Node process (ws-peer.js).
 type nodePeer struct {
-	t      *testing.T
-	typ    string
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  chan string
-	done   chan struct{}
-	stderr *lockedBuffer
+	t    *testing.T
+	typ  string
+	proc *nodeproc.Proc
 }
 
 // startNode starts a libzmq socket of the given zeromq.js type (Request,
@@ -45,50 +38,7 @@ func startNode(t *testing.T, typ string, options map[string]any) *nodePeer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("node", "ws-peer.js", typ, string(opts))
-	cmd.Dir = nodeDir
-	p := &nodePeer{t: t, typ: typ, cmd: cmd, lines: make(chan string, 16), done: make(chan struct{}), stderr: &lockedBuffer{}}
-	cmd.Stderr = p.stderr
-	if p.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting node: %v", err)
-	}
-	go func() {
-		defer close(p.done)
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 64<<20)
-		for sc.Scan() {
-			p.lines <- sc.Text()
-		}
-		close(p.lines)
-	}()
-	t.Cleanup(p.close)
-	return p
-}
-
-func (p *nodePeer) close() {
-	_, _ = p.stdin.Write([]byte(`{"op":"close"}` + "\n"))
-	p.stdin.Close()
-	exited := make(chan struct{})
-	go func() {
-		for range p.lines {
-		}
-		close(exited)
-	}()
-	select {
-	case <-exited:
-	case <-time.After(timeout):
-		p.cmd.Process.Kill()
-		<-exited
-	}
-	<-p.done
-	_ = p.cmd.Wait()
+	return &nodePeer{t: t, typ: typ, proc: nodeproc.Start(t, nodeDir, 64<<20, timeout, "ws-peer.js", typ, string(opts))}
 }
 
 // reply is what the peer answered.
@@ -116,7 +66,7 @@ func (p *nodePeer) do(cmd map[string]any) reply {
 	p.t.Helper()
 	r := p.try(cmd)
 	if !r.OK {
-		p.t.Fatalf("node %s: %s: %s (stderr: %s)", p.typ, cmd["op"], r.Error, p.stderr)
+		p.t.Fatalf("node %s: %s: %s (stderr: %s)", p.typ, cmd["op"], r.Error, p.proc.Stderr)
 	}
 	return r
 }
@@ -128,13 +78,13 @@ func (p *nodePeer) try(cmd map[string]any) reply {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
-		p.t.Fatalf("node %s: %v (stderr: %s)", p.typ, err, p.stderr)
+	if _, err := p.proc.Stdin.Write(append(line, '\n')); err != nil {
+		p.t.Fatalf("node %s: %v (stderr: %s)", p.typ, err, p.proc.Stderr)
 	}
 	select {
-	case l, ok := <-p.lines:
+	case l, ok := <-p.proc.Lines:
 		if !ok {
-			p.t.Fatalf("node %s exited (stderr: %s)", p.typ, p.stderr)
+			p.t.Fatalf("node %s exited (stderr: %s)", p.typ, p.proc.Stderr)
 		}
 		var r reply
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
@@ -142,7 +92,7 @@ func (p *nodePeer) try(cmd map[string]any) reply {
 		}
 		return r
 	case <-time.After(timeout + 5*time.Second):
-		p.t.Fatalf("node %s did not answer %.200s (stderr: %s)", p.typ, line, p.stderr)
+		p.t.Fatalf("node %s did not answer %.200s (stderr: %s)", p.typ, line, p.proc.Stderr)
 	}
 	return reply{}
 }
@@ -186,7 +136,7 @@ func (p *nodePeer) tryRecv(d time.Duration) ([]string, bool) {
 	r := p.try(map[string]any{"op": "recv", "timeout": d.Milliseconds()})
 	if !r.OK {
 		if r.Code != "EAGAIN" {
-			p.t.Fatalf("node %s: recv: %s (stderr: %s)", p.typ, r.Error, p.stderr)
+			p.t.Fatalf("node %s: recv: %s (stderr: %s)", p.typ, r.Error, p.proc.Stderr)
 		}
 		return nil, false
 	}
@@ -198,38 +148,20 @@ func (p *nodePeer) tryRecv(d time.Duration) ([]string, bool) {
 func (p *nodePeer) echo(n int) func() {
 	p.t.Helper()
 	line, _ := json.Marshal(map[string]any{"op": "echo", "count": n, "timeout": timeout.Milliseconds()})
-	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
+	if _, err := p.proc.Stdin.Write(append(line, '\n')); err != nil {
 		p.t.Fatal(err)
 	}
 	return func() {
 		p.t.Helper()
 		select {
-		case l := <-p.lines:
+		case l := <-p.proc.Lines:
 			if !strings.Contains(l, `"ok":true`) {
-				p.t.Fatalf("node %s echo: %s (stderr: %s)", p.typ, l, p.stderr)
+				p.t.Fatalf("node %s echo: %s (stderr: %s)", p.typ, l, p.proc.Stderr)
 			}
 		case <-time.After(timeout + 5*time.Second):
-			p.t.Fatalf("node %s did not finish echoing (stderr: %s)", p.typ, p.stderr)
+			p.t.Fatalf("node %s did not finish echoing (stderr: %s)", p.typ, p.proc.Stderr)
 		}
 	}
-}
-
-// lockedBuffer collects a process's stderr for error messages.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.TrimSpace(b.b.String())
 }
 
 func frameList(frames []string) string { return fmt.Sprintf("%q", frames) }
