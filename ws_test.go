@@ -1,15 +1,9 @@
 package zmq_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,37 +11,8 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/testcert"
 )
-
-// testTLS returns a server configuration with a fresh self-signed
-// certificate for 127.0.0.1, ::1 and localhost, and a client configuration
-// that trusts it.
-func testTLS(t *testing.T) (server, client *tls.Config) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "purezmq test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	roots := x509.NewCertPool()
-	roots.AddCert(cert)
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
-		&tls.Config{RootCAs: roots}
-}
 
 // wsPair is two sockets joined over ws or wss, one binding.
 type wsPair struct {
@@ -56,7 +21,7 @@ type wsPair struct {
 
 func joinWS(t *testing.T, scheme string, bindType, connectType zmq.Type, opts ...zmq.Option) wsPair {
 	t.Helper()
-	serverTLS, clientTLS := testTLS(t)
+	serverTLS, clientTLS := testcert.TLS(t)
 	b := newSocket(t, bindType, append([]zmq.Option{zmq.WithTLSConfig(serverTLS)}, opts...)...)
 	c := newSocket(t, connectType, append([]zmq.Option{zmq.WithTLSConfig(clientTLS)}, opts...)...)
 	ep := bind(t, b, scheme+"://127.0.0.1:*/zmq")
@@ -280,7 +245,7 @@ func TestWebSocketPaths(t *testing.T) {
 }
 
 func TestWebSocketRefusals(t *testing.T) {
-	_, clientTLS := testTLS(t)
+	_, clientTLS := testcert.TLS(t)
 	tests := []struct {
 		name     string
 		typ      zmq.Type
@@ -312,8 +277,8 @@ func TestWebSocketRefusals(t *testing.T) {
 
 // A wss client checks the server's certificate.
 func TestWebSocketTLSVerifiesServer(t *testing.T) {
-	serverTLS, _ := testTLS(t)
-	_, otherClientTLS := testTLS(t) // trusts another certificate
+	serverTLS, _ := testcert.TLS(t)
+	_, otherClientTLS := testcert.TLS(t) // trusts another certificate
 	pull := newSocket(t, zmq.PULL, zmq.WithTLSConfig(serverTLS))
 	ep := bind(t, pull, "wss://127.0.0.1:*/zmq")
 	push := newSocket(t, zmq.PUSH, zmq.WithTLSConfig(otherClientTLS))
