@@ -40,14 +40,19 @@ func (d *dish) detach(p *pipe.Pipe) { d.pipes = removePipe(d.pipes, p) }
 // never lost.
 func (d *dish) joinAll(p *pipe.Pipe) {
 	d.groups.Each(func(group string) {
-		p.Out.PushForce(pipe.Msg{Kind: pipe.Join, Group: group})
+		p.Out.PushForce(membership(pipe.Join, group))
 	})
 }
 
 func (d *dish) tell(kind pipe.Kind, group string) {
 	for _, p := range d.pipes {
-		p.Out.PushForce(pipe.Msg{Kind: kind, Group: group})
+		p.Out.PushForce(membership(kind, group))
 	}
+}
+
+// membership is a JOIN or LEAVE of group, as the pipe carries it.
+func membership(kind pipe.Kind, group string) pipe.Msg {
+	return pipe.Msg{Kind: kind, Frames: [][]byte{[]byte(group)}}
 }
 
 func (d *dish) join(group string) error {
@@ -72,7 +77,9 @@ func (d *dish) recv() (pipe.Msg, error) {
 		if !ok {
 			return pipe.Msg{}, errWouldBlock
 		}
-		if m.Kind == pipe.Data && len(m.Frames) == 1 && d.groups.Has(m.Group) {
+		// [group, body] (pipe.Msg): Socket.fromPipe makes Group of the
+		// first.
+		if m.Kind == pipe.Data && len(m.Frames) == 2 && d.groups.Has(m.Frames[0]) {
 			return m, nil
 		}
 	}
@@ -95,7 +102,7 @@ func (s *Socket) membership(group string, op func(*dish, string) error) error {
 	if s.typ != DISH {
 		return fmt.Errorf("%w: Join and Leave are for DISH sockets, not %v", ErrNotSupported, s.typ)
 	}
-	if err := checkGroup(group); err != nil {
+	if err := checkGroup(len(group)); err != nil {
 		return err
 	}
 	if s.isClosed() {

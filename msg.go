@@ -107,13 +107,31 @@ func (m *Msg) Release() {
 	m.Frames, m.lease = nil, nil
 }
 
-func fromPipe(m pipe.Msg) Msg {
-	return Msg{Frames: m.Frames, RoutingID: m.RoutingID, Group: m.Group, meta: m.Meta, lease: m.Lease}
+// fromPipe is the message as the caller receives it; opMu is held. A
+// DISH's message is [group, body] in the pipe (pipe.Msg): the group
+// becomes Group, whose string the socket keeps while the group stays the
+// same, so a stream of one group allocates nothing.
+func (s *Socket) fromPipe(pm pipe.Msg) Msg {
+	m := Msg{Frames: pm.Frames, RoutingID: pm.RoutingID, meta: pm.Meta, lease: pm.Lease}
+	if s.typ == DISH && len(pm.Frames) == 2 {
+		if string(pm.Frames[0]) != s.lastGroup {
+			s.lastGroup = string(pm.Frames[0])
+		}
+		m.Group, m.Frames = s.lastGroup, pm.Frames[1:]
+	}
+	return m
 }
 
-// toPipe leaves the read buffer's share behind: a message sent on may reach
+// toPipe is the message as the pipes carry it; opMu is held. A RADIO's
+// group goes before its body (radio.grouped).
+//
+// It leaves the read buffer's share behind: a message sent on may reach
 // several receivers (a capture socket, a fan-out) that would each release
 // it, so a forwarded buffer is simply not reused.
-func (m Msg) toPipe() pipe.Msg {
-	return pipe.Msg{Frames: m.Frames, RoutingID: m.RoutingID, Group: m.Group, Meta: m.meta}
+func (s *Socket) toPipe(m Msg) pipe.Msg {
+	pm := pipe.Msg{Frames: m.Frames, RoutingID: m.RoutingID, Meta: m.meta}
+	if s.typ == RADIO {
+		pm.Frames = s.pat.(*radio).grouped(m.Group, m.Frames[0])
+	}
+	return pm
 }

@@ -148,7 +148,7 @@ func (s *Socket) tryRecv() (Msg, bool, error) {
 		return Msg{}, false, ErrClosed
 	}
 	s.opMu.Lock()
-	pm, err := s.takeMessage()
+	m, err := s.takeMessage()
 	s.opMu.Unlock()
 	switch {
 	case err == errWouldBlock:
@@ -156,5 +156,5 @@ func (s *Socket) tryRecv() (Msg, bool, error) {
 	case err != nil:
 		return Msg{}, false, err
 	}
-	return fromPipe(pm), true, nil
+	return m, true, nil
 }

@@ -2,6 +2,7 @@ package zmq
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/route"
@@ -29,6 +30,36 @@ type radio struct {
 	matched  []*pipe.Pipe
 	scratch  []pipe.Msg
 	fan      fanOut
+	// slab serves the frame headers of the messages sent (grouped).
+	slab [][]byte
+}
+
+const (
+	// groupedSlab is how many frame headers one allocation serves: a
+	// message travels as [group, body], two of them.
+	groupedSlab = 128
+	// groupedSlabBody is the largest body carved from the slab: a slab
+	// keeps every body in it alive until all of its messages are gone, so
+	// a large one gets headers of its own.
+	groupedSlabBody = 1024
+)
+
+// grouped returns the frames a message of group travels as in the pipes:
+// [group, body] (pipe.Msg), with no allocation in steady state. The group
+// frame aliases the string's bytes, which Go never changes and nothing
+// downstream writes: frames are only read, matched and written out, and a
+// DISH hands its caller the body alone.
+func (r *radio) grouped(group string, body []byte) [][]byte {
+	g := unsafe.Slice(unsafe.StringData(group), len(group))
+	if len(body) > groupedSlabBody {
+		return [][]byte{g, body}
+	}
+	if cap(r.slab)-len(r.slab) < 2 {
+		r.slab = make([][]byte, 0, groupedSlab)
+	}
+	r.slab = append(r.slab, g, body)
+	n := len(r.slab)
+	return r.slab[n-2 : n : n]
 }
 
 func newRadio(s *Socket) *radio {
@@ -101,11 +132,14 @@ func (r *radio) process(p *pipe.Pipe) {
 		}
 		n += len(batch)
 		for _, m := range batch {
+			if len(m.Frames) != 1 {
+				continue
+			}
 			switch m.Kind {
 			case pipe.Join:
-				r.groups.Join(m.Group, p)
+				r.groups.Join(string(m.Frames[0]), p)
 			case pipe.Leave:
-				r.groups.Leave(m.Group, p)
+				r.groups.Leave(string(m.Frames[0]), p)
 			}
 		}
 		clear(batch)
@@ -113,8 +147,10 @@ func (r *radio) process(p *pipe.Pipe) {
 	}
 }
 
+// send takes m as grouped made it.
 func (r *radio) send(m *pipe.Msg) error {
-	if err := checkGroup(m.Group); err != nil {
+	group := m.Frames[0]
+	if err := checkGroup(len(group)); err != nil {
 		return err
 	}
 	if len(r.datagrams) > 0 {
@@ -123,7 +159,7 @@ func (r *radio) send(m *pipe.Msg) error {
 		}
 	}
 	r.refresh()
-	matched := r.groups.AppendMembers(r.matched[:0], m.Group)
+	matched := r.groups.AppendMembers(r.matched[:0], group)
 	matched = append(matched, r.datagrams...)
 	defer r.release(matched)
 	if r.sock.view.Load().xpubNoDrop { // one field, not a copy of the view
@@ -154,13 +190,14 @@ func (r *radio) release(matched []*pipe.Pipe) {
 // fitsDatagram holds a message for a udp endpoint to what one datagram
 // carries, and to the group length libzmq's udp engine survives.
 func fitsDatagram(m *pipe.Msg) error {
-	if len(m.Group) > transport.MaxDatagramGroup {
+	group, body := m.Frames[0], m.Frames[1]
+	if len(group) > transport.MaxDatagramGroup {
 		return fmt.Errorf("%w: a group over udp is at most %d bytes, not %d (libzmq's udp engine aborts on longer ones)",
-			ErrInvalid, transport.MaxDatagramGroup, len(m.Group))
+			ErrInvalid, transport.MaxDatagramGroup, len(group))
 	}
-	if transport.DatagramSize(m.Group, m.Frames[0]) > transport.MaxDatagram {
+	if transport.DatagramSize(group, body) > transport.MaxDatagram {
 		return fmt.Errorf("%w: %d bytes of group and body do not fit a %d-byte datagram",
-			ErrMsgTooLarge, len(m.Group)+len(m.Frames[0]), transport.MaxDatagram-1)
+			ErrMsgTooLarge, len(group)+len(body), transport.MaxDatagram-1)
 	}
 	return nil
 }
@@ -172,14 +209,15 @@ func (r *radio) recv() (pipe.Msg, error) {
 // writable: a RADIO never blocks, as libzmq says for polling.
 func (r *radio) writable() bool { return true }
 
-// checkGroup holds a group to libzmq's limits. The empty group is refused
-// too: a RADIO message must name a group, and a DISH cannot join none.
-func checkGroup(group string) error {
+// checkGroup holds a group of size bytes to libzmq's limits. The empty
+// group is refused too: a RADIO message must name a group, and a DISH
+// cannot join none.
+func checkGroup(size int) error {
 	switch {
-	case group == "":
+	case size == 0:
 		return fmt.Errorf("%w: a RADIO/DISH group is 1 to %d bytes, not empty", ErrInvalid, zmtp.MaxGroupLength)
-	case len(group) > zmtp.MaxGroupLength:
-		return fmt.Errorf("%w: group of %d bytes, longer than %d", ErrInvalid, len(group), zmtp.MaxGroupLength)
+	case size > zmtp.MaxGroupLength:
+		return fmt.Errorf("%w: group of %d bytes, longer than %d", ErrInvalid, size, zmtp.MaxGroupLength)
 	}
 	return nil
 }

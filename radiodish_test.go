@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/purezmq/zmq"
 	"github.com/purezmq/zmq/internal/zmtp"
@@ -51,6 +52,54 @@ func TestRadioDish(t *testing.T) {
 			sendMsg(t, radio, grouped("sport", "goal"))
 			if m := recvMsg(t, weather); m.Group != "sport" || m.String() != "goal" {
 				t.Fatalf("after Leave, weather got %q in %q", m.Frames, m.Group)
+			}
+		})
+	}
+}
+
+// A message travels the pipes as [group, body] (pipe.Msg): a DISH hands
+// back the body alone with its Group, the same string for a run of one
+// group; a RADIO's frame headers come from a slab, which messages of
+// groups taking turns, and bodies too large for it, must not mix up.
+func TestRadioDishGroupsTakingTurns(t *testing.T) {
+	for _, tr := range transportsAll {
+		t.Run(tr, func(t *testing.T) {
+			radio := newSocket(t, zmq.RADIO, zmq.WithXPubNoDrop(true))
+			ep := bind(t, radio, endpointFor(t, tr))
+			dish := newSocket(t, zmq.DISH)
+			for _, g := range []string{"a", "b"} {
+				if err := dish.Join(g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			connect(t, dish, ep)
+			syncGroup(t, radio, dish, "a")
+			syncGroup(t, radio, dish, "b")
+			const n = 300 // several slabs
+			body := func(i int) string {
+				if i%50 == 0 {
+					return strings.Repeat(fmt.Sprint(i%10), 5000) // past the slab's bodies
+				}
+				return fmt.Sprint(i)
+			}
+			go func() {
+				for i := 0; i < n; i++ {
+					group := "ab"[i/2%2 : i/2%2+1] // a, a, b, b, ...
+					if err := radio.Send(ctxT(t), grouped(group, body(i))); err != nil {
+						return
+					}
+				}
+			}()
+			var last zmq.Msg
+			for i := 0; i < n; i++ {
+				m := recvMsg(t, dish)
+				if want := "ab"[i/2%2 : i/2%2+1]; m.Group != want || len(m.Frames) != 1 || m.String() != body(i) {
+					t.Fatalf("message %d: %d frames in %q, want %q in %q", i, len(m.Frames), m.Group, body(i), want)
+				}
+				if i%2 == 1 && unsafe.StringData(m.Group) != unsafe.StringData(last.Group) {
+					t.Fatalf("message %d: a run of one group made its string again", i)
+				}
+				last = m
 			}
 		})
 	}

@@ -156,7 +156,6 @@ func (s *Socket) engineConfig() *engine.Config {
 		HeartbeatTimeout:  o.heartbeatTimeout,
 		HeartbeatTTL:      o.heartbeatTTL,
 		Parts:             s.typ.wireParts(),
-		WriteGroups:       s.typ == RADIO,
 		Metadata:          o.metadata,
 		Hello:             helloFrames(o.helloMsg),
 		Log:               o.log,

@@ -53,6 +53,8 @@ type Socket struct {
 
 	// outgoing holds the message being sent, under opMu.
 	outgoing pipe.Msg
+	// lastGroup is a DISH's last group received, under opMu (fromPipe).
+	lastGroup string
 	// The timeouts are read on every call, so they are kept out of mu.
 	sendTimeout, recvTimeout atomic.Int64
 	view                     atomic.Pointer[patternView]
@@ -185,7 +187,7 @@ func (s *Socket) Send(ctx context.Context, m Msg) error {
 		s.opMu.Lock()
 		// The message goes through a field, not a local, so that handing
 		// its address to the socket type does not move it to the heap.
-		s.outgoing = m.toPipe()
+		s.outgoing = s.toPipe(m)
 		err := s.pat.send(&s.outgoing)
 		s.outgoing = pipe.Msg{}
 		s.opMu.Unlock()
@@ -209,10 +211,10 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 			return Msg{}, ErrClosed
 		}
 		s.opMu.Lock()
-		pm, err := s.takeMessage()
+		m, err := s.takeMessage()
 		s.opMu.Unlock()
 		if err == nil {
-			return fromPipe(pm), nil
+			return m, nil
 		}
 		if err != errWouldBlock {
 			return Msg{}, err
@@ -229,14 +231,19 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 	}
 }
 
-// takeMessage returns a message a Poller received ahead, or the next one.
-func (s *Socket) takeMessage() (pipe.Msg, error) {
+// takeMessage returns a message a Poller received ahead, or the next one;
+// opMu is held.
+func (s *Socket) takeMessage() (Msg, error) {
 	if s.hasPeeked {
 		m := s.peeked
 		s.peeked, s.hasPeeked = pipe.Msg{}, false
-		return m, nil
+		return s.fromPipe(m), nil
 	}
-	return s.pat.recv()
+	m, err := s.pat.recv()
+	if err != nil {
+		return Msg{}, err
+	}
+	return s.fromPipe(m), nil
 }
 
 func (s *Socket) isClosed() bool {

@@ -41,9 +41,6 @@ type Config struct {
 	// Parts is the form messages from the peer must have; a peer that
 	// breaks it is dropped.
 	Parts Parts
-	// WriteGroups sends each message's Group as a frame before its body,
-	// as a RADIO does.
-	WriteGroups bool
 	// Metadata are more properties sent in READY (ZMQ_METADATA).
 	Metadata zmtp.Metadata
 	// Hello is a message sent to the peer first on the connection,
@@ -66,8 +63,8 @@ const (
 	// OnePart takes single-frame messages only (the draft types).
 	OnePart
 	// GroupAndBody takes a group frame of up to zmtp.MaxGroupLength bytes
-	// and a body frame, which become one message with its Group set (a
-	// DISH reading what a RADIO writes).
+	// and a body frame: a DISH reading what a RADIO writes, the form its
+	// messages keep in the pipe (pipe.Msg).
 	GroupAndBody
 )
 

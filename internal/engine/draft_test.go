@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/transport"
@@ -54,14 +53,11 @@ func bodies(msgs []pipe.Msg) []string {
 			fs = append(fs, string(f))
 		}
 		s := strings.Join(fs, "+")
-		if m.Group != "" {
-			s = m.Group + ":" + s
-		}
 		switch m.Kind {
 		case pipe.Join:
-			s = "JOIN " + m.Group
+			s = "JOIN " + s
 		case pipe.Leave:
-			s = "LEAVE " + m.Group
+			s = "LEAVE " + s
 		}
 		out = append(out, s)
 	}
@@ -104,12 +100,10 @@ func TestDishReadsGroups(t *testing.T) {
 	if err != nil {
 		t.Fatalf("connection ended with %v", err)
 	}
-	want := []string{"weather:22C", "weather:23C", "news:", long + ":long"}
+	// The group stays the message's first frame (pipe.Msg).
+	want := []string{"weather+22C", "weather+23C", "news+", long + "+long"}
 	if got := bodies(msgs); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("delivered %q, want %q", got, want)
-	}
-	if unsafe.StringData(msgs[0].Group) != unsafe.StringData(msgs[1].Group) {
-		t.Fatal("a repeated group was allocated again")
 	}
 
 	bad := map[string][]byte{
@@ -125,8 +119,8 @@ func TestDishReadsGroups(t *testing.T) {
 			if !errors.Is(err, zmtp.ErrProtocol) {
 				t.Fatalf("connection ended with %v, want ErrProtocol", err)
 			}
-			if got := bodies(msgs); len(got) != 1 || got[0] != "g:first" {
-				t.Fatalf("delivered %q, want [g:first]", got)
+			if got := bodies(msgs); len(got) != 1 || got[0] != "g+first" {
+				t.Fatalf("delivered %q, want [g+first]", got)
 			}
 		})
 	}
@@ -139,7 +133,7 @@ func TestRadioReadsJoins(t *testing.T) {
 	stream = zmtp.AppendCommand(stream, zmtp.CmdJoin, []byte("weather"))
 	stream = zmtp.AppendCommand(stream, zmtp.CmdJoin, []byte("news"))
 	stream = zmtp.AppendCommand(stream, zmtp.CmdLeave, []byte("weather"))
-	msgs, err := runAs(t, &Config{SocketType: "RADIO", Parts: OnePart, WriteGroups: true}, stream)
+	msgs, err := runAs(t, &Config{SocketType: "RADIO", Parts: OnePart}, stream)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,11 +165,11 @@ func (c *recordConn) Write(b []byte) (int, error) { return c.out.Write(b) }
 // writes JOIN and LEAVE commands, as libzmq 4.3 does.
 func TestRadioDishWire(t *testing.T) {
 	conn := &recordConn{}
-	o := &output{conn: conn, groups: true}
+	o := &output{conn: conn}
 	for _, m := range []pipe.Msg{
-		{Frames: [][]byte{[]byte("22C")}, Group: "weather"},
-		{Kind: pipe.Join, Group: "news"},
-		{Kind: pipe.Leave, Group: "news"},
+		{Frames: [][]byte{[]byte("weather"), []byte("22C")}},
+		{Kind: pipe.Join, Frames: [][]byte{[]byte("news")}},
+		{Kind: pipe.Leave, Frames: [][]byte{[]byte("news")}},
 	} {
 		if err := o.message(m); err != nil {
 			t.Fatal(err)
@@ -198,17 +192,17 @@ func TestUDPDecode(t *testing.T) {
 	u := &udpSession{cfg: &UDPConfig{Recv: true}}
 	var msgs []pipe.Msg
 	for i := 0; i < 20; i++ { // past a slab's end
-		m, err := u.decode(transport.AppendDatagram(nil, "g", bytes.Repeat([]byte{byte(i)}, 8000)), from)
+		m, err := u.decode(transport.AppendDatagram(nil, []byte("g"), bytes.Repeat([]byte{byte(i)}, 8000)), from)
 		if err != nil {
 			t.Fatal(err)
 		}
 		msgs = append(msgs, m)
 	}
 	for i, m := range msgs {
-		if m.Group != "g" || len(m.Frames) != 1 || !bytes.Equal(m.Frames[0], bytes.Repeat([]byte{byte(i)}, 8000)) {
+		if len(m.Frames) != 2 || string(m.Frames[0]) != "g" || !bytes.Equal(m.Frames[1], bytes.Repeat([]byte{byte(i)}, 8000)) {
 			t.Fatalf("message %d was overwritten", i)
 		}
-		if cap(m.Frames[0]) != len(m.Frames[0]) {
+		if cap(m.Frames[0]) != len(m.Frames[0]) || cap(m.Frames[1]) != len(m.Frames[1]) {
 			t.Fatalf("message %d's body is not capped", i)
 		}
 	}
@@ -243,7 +237,7 @@ func TestUDPRefusesBadDatagrams(t *testing.T) {
 		{},
 		{9, 'g'},
 		make([]byte, transport.MaxDatagram+100),
-		transport.AppendDatagram(nil, "g", []byte("good")),
+		transport.AppendDatagram(nil, []byte("g"), []byte("good")),
 	} {
 		if _, err := sender.Write(d); err != nil {
 			t.Fatal(err)
@@ -261,7 +255,7 @@ func TestUDPRefusesBadDatagrams(t *testing.T) {
 			t.Fatal("no message delivered")
 		}
 	}
-	if got := bodies(msgs); len(got) != 1 || got[0] != "g:good" {
+	if got := bodies(msgs); len(got) != 1 || got[0] != "g+good" {
 		t.Fatalf("delivered %q", got)
 	}
 	if stats.ProtocolErrors.Load() != 2 || stats.OversizedMessages.Load() != 1 {
@@ -281,8 +275,8 @@ func FuzzDishSession(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		msgs, _ := runAs(t, &Config{SocketType: "DISH", Parts: GroupAndBody, MaxMsgSize: 1 << 16}, append(append([]byte(nil), prefix...), data...))
 		for _, m := range msgs {
-			if len(m.Frames) != 1 || len(m.Group) > zmtp.MaxGroupLength || m.Kind != pipe.Data {
-				t.Fatalf("delivered %d frames in group of %d bytes, kind %d", len(m.Frames), len(m.Group), m.Kind)
+			if len(m.Frames) != 2 || len(m.Frames[0]) > zmtp.MaxGroupLength || m.Kind != pipe.Data {
+				t.Fatalf("delivered %d frames, kind %d", len(m.Frames), m.Kind)
 			}
 		}
 	})
@@ -297,15 +291,15 @@ func FuzzRadioSession(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		msgs, _ := runAs(t, &Config{SocketType: "RADIO", Parts: OnePart, MaxMsgSize: 1 << 16}, append(append([]byte(nil), prefix...), data...))
 		for _, m := range msgs {
-			if len(m.Group) > zmtp.MaxGroupLength || m.Kind == pipe.Data && len(m.Frames) != 1 {
-				t.Fatalf("delivered kind %d, %d frames, group of %d bytes", m.Kind, len(m.Frames), len(m.Group))
+			if len(m.Frames) != 1 || m.Kind != pipe.Data && len(m.Frames[0]) > zmtp.MaxGroupLength {
+				t.Fatalf("delivered kind %d, %d frames, first of %d bytes", m.Kind, len(m.Frames), len(m.Frames[0]))
 			}
 		}
 	})
 }
 
 func FuzzUDPDecode(f *testing.F) {
-	f.Add(transport.AppendDatagram(nil, "weather", []byte("22C")), false)
+	f.Add(transport.AppendDatagram(nil, []byte("weather"), []byte("22C")), false)
 	f.Add([]byte("raw datagram"), true)
 	f.Add([]byte{}, false)
 	from := netip.MustParseAddrPort("127.0.0.1:5555")
@@ -318,8 +312,8 @@ func FuzzUDPDecode(f *testing.F) {
 		switch {
 		case raw && (len(m.Frames) != 2 || !bytes.Equal(m.Frames[1], d)):
 			t.Fatalf("raw %q decoded as %q", d, m.Frames)
-		case !raw && (len(m.Frames) != 1 || transport.DatagramSize(m.Group, m.Frames[0]) != len(d)):
-			t.Fatalf("%q decoded as %q in %q", d, m.Frames, m.Group)
+		case !raw && (len(m.Frames) != 2 || transport.DatagramSize(m.Frames[0], m.Frames[1]) != len(d)):
+			t.Fatalf("%q decoded as %q", d, m.Frames)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -151,11 +152,7 @@ func (s *session) parse() error {
 		}
 		s.asm.add(f.body)
 		if f.flags&zmtp.FlagMore == 0 {
-			m := pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()}
-			if s.cfg.Parts == GroupAndBody {
-				m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
-			}
-			s.queue(m)
+			s.queue(pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()})
 		}
 	}
 }
@@ -179,11 +176,7 @@ func (s *session) take(f frame) error {
 	}
 	s.asm.add(f.body)
 	if f.flags&zmtp.FlagMore == 0 {
-		m := pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()}
-		if s.cfg.Parts == GroupAndBody {
-			m.Group, m.Frames = s.group(m.Frames[0]), m.Frames[1:]
-		}
-		s.queue(m)
+		s.queue(pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()})
 	}
 	return nil
 }
@@ -205,15 +198,6 @@ func (s *session) checkShape(f frame, index int) error {
 		return fmt.Errorf("%w: a multipart body to a DISH", zmtp.ErrProtocol)
 	}
 	return nil
-}
-
-// group returns b as a string, reusing the last group's string while the
-// group stays the same, so a stream of one group costs no allocation.
-func (s *session) group(b []byte) string {
-	if string(b) != s.lastGroup {
-		s.lastGroup = string(b)
-	}
-	return s.lastGroup
 }
 
 // queue adds m to the batch to hand over. A batch starts in the session's
@@ -379,7 +363,9 @@ func (s *session) membership(cmd zmtp.Command) (pipe.Msg, bool, error) {
 	if cmd.Name == zmtp.CmdLeave {
 		kind = pipe.Leave
 	}
-	return pipe.Msg{Kind: kind, Group: string(group), Meta: s.peer.Meta}, true, nil
+	// The command's bytes are read over once it is handled: the group is
+	// copied.
+	return pipe.Msg{Kind: kind, Frames: [][]byte{bytes.Clone(group)}, Meta: s.peer.Meta}, true, nil
 }
 
 func (s *session) ping(body []byte) error {

@@ -100,8 +100,6 @@ type session struct {
 	helloDue atomic.Bool
 	beat     *time.Timer
 
-	// lastGroup is the group of the last message a DISH read (reader's).
-	lastGroup string
 	// wsCloseReply is the close frame's payload owed to a ZWS peer that
 	// closed the WebSocket.
 	wsCloseReply atomic.Pointer[[]byte]

@@ -33,9 +33,6 @@ type output struct {
 	store net.Buffers
 	// legacy peers (ZMTP 3.0 and older, ZWS) take subscriptions as messages.
 	legacy bool
-	// groups: each message goes out as its group frame, then its body.
-	groups  bool
-	scratch []byte
 	// framing writes frame headers of a wire other than ZMTP 3; nil is
 	// ZMTP 3's (see input.framing).
 	framing zmtp.Framing
@@ -103,13 +100,6 @@ func (o *output) message(m pipe.Msg) error {
 	case pipe.Join, pipe.Leave:
 		return o.membership(m)
 	}
-	if o.groups {
-		// frame copies a body this small, so the scratch is free again.
-		o.scratch = append(o.scratch[:0], m.Group...)
-		if err := o.frame(zmtp.FlagMore, o.scratch); err != nil {
-			return err
-		}
-	}
 	last := len(m.Frames) - 1
 	for i, body := range m.Frames {
 		flags := byte(0)
@@ -146,7 +136,7 @@ func (o *output) membership(m pipe.Msg) error {
 	if m.Kind == pipe.Leave {
 		name = zmtp.CmdLeave
 	}
-	return o.command(zmtp.Command{Name: name, Body: []byte(m.Group)})
+	return o.command(zmtp.Command{Name: name, Body: m.Frames[0]})
 }
 
 func (o *output) command(cmd zmtp.Command) error {
@@ -228,7 +218,7 @@ func (s *session) takeOutput() *output {
 	default:
 		out = &output{batch: make([]pipe.Msg, 0, writeBatch)}
 	}
-	out.conn, out.codec, out.legacy, out.groups = s.conn, s.codec, s.peer.LegacySubscribe, s.cfg.WriteGroups
+	out.conn, out.codec, out.legacy = s.conn, s.codec, s.peer.LegacySubscribe
 	out.framing, out.noCommands, out.ws, out.linger = s.in.framing, s.version != zmtp.ZMTP3, s.ws, &s.linger
 	return out
 }

@@ -36,14 +36,13 @@ type UDPConfig struct {
 
 // udpSession is one udp socket's reader and writer.
 type udpSession struct {
-	conn      *net.UDPConn
-	pipe      *pipe.Pipe
-	cfg       *UDPConfig
-	quit      chan struct{}
-	readErr   error
-	lastGroup string
-	asm       assembler
-	bodies    []byte // a slab the received bodies and addresses are carved from
+	conn    *net.UDPConn
+	pipe    *pipe.Pipe
+	cfg     *UDPConfig
+	quit    chan struct{}
+	readErr error
+	asm     assembler
+	bodies  []byte // a slab the received bodies and addresses are carved from
 }
 
 // RunUDP moves messages between conn and p, one datagram each, until conn
@@ -111,11 +110,9 @@ func (u *udpSession) decode(d []byte, from netip.AddrPort) (pipe.Msg, error) {
 	if err != nil {
 		return pipe.Msg{}, err
 	}
-	if string(group) != u.lastGroup {
-		u.lastGroup = string(group)
-	}
+	u.asm.add(u.carve(append(u.slab(), group...)))
 	u.asm.add(u.carve(append(u.slab(), body...)))
-	return pipe.Msg{Frames: u.asm.finish(), Group: u.lastGroup}, nil
+	return pipe.Msg{Frames: u.asm.finish()}, nil
 }
 
 // bodySlab is the size of the blocks received bodies and addresses are
@@ -210,11 +207,11 @@ func (u *udpSession) write(buf []byte, m pipe.Msg) ([]byte, error) {
 		}
 		_, err = u.conn.WriteToUDPAddrPort(m.Frames[1], addr)
 	} else {
-		if len(m.Frames) != 1 || len(m.Group) > transport.MaxDatagramGroup ||
-			transport.DatagramSize(m.Group, m.Frames[0]) > transport.MaxDatagram {
+		if len(m.Frames) != 2 || len(m.Frames[0]) > transport.MaxDatagramGroup ||
+			transport.DatagramSize(m.Frames[0], m.Frames[1]) > transport.MaxDatagram {
 			return buf, nil
 		}
-		buf = transport.AppendDatagram(buf[:0], m.Group, m.Frames[0])
+		buf = transport.AppendDatagram(buf[:0], m.Frames[0], m.Frames[1])
 		_, err = u.conn.Write(buf)
 	}
 	if err != nil && !errors.Is(err, net.ErrClosed) {

@@ -14,6 +14,14 @@ import (
 // Msg is one multipart message as it travels through a queue. Frames are
 // handed over, never copied: whoever pushes a Msg must not touch its frames
 // again.
+//
+// On the pipes of a RADIO and a DISH, a data message's first frame is its
+// group, and a Join or Leave is the group alone: the form a RADIO writes
+// on the wire. A group field of its own made every message of every type
+// 64 bytes rather than 48, and PUB/SUB over tcp with no HWM lost 13% of
+// its messages a second to ten subscribers and 9% to one (3.61 M against
+// 4.13 M, 2.78 M against 3.06 M, medians of the same run): its growing
+// queues are allocated, cleared and scanned by the GC a third larger.
 type Msg struct {
 	Frames [][]byte
 	// Meta is the sending peer's metadata, shared by all its messages.
@@ -26,9 +34,6 @@ type Msg struct {
 	// Lease, when set, is the read buffer the frames were lent from; the
 	// message holds one share of it (see bufpool.Lease).
 	Lease *bufpool.Lease
-	// Group is a RADIO/DISH message's group, and the group a Join or
-	// Leave names.
-	Group string
 }
 
 // Kind tells data messages from the subscription commands that share their
@@ -41,7 +46,7 @@ const (
 	// depends on the peer's ZMTP version, so the engine picks it.
 	Subscribe
 	Cancel
-	// Join and Leave are a DISH's JOIN and LEAVE of the group in Group.
+	// Join and Leave are a DISH's JOIN and LEAVE of the group in Frames[0].
 	Join
 	Leave
 )

@@ -7,12 +7,17 @@ import "github.com/purezmq/zmq/internal/pipe"
 // pipe that joins a group twice is counted twice, as libzmq's multimap
 // counts it, and still gets each message once.
 type Groups struct {
-	members map[string][]member
-	// last and lastMembers are the group AppendMembers looked up last and
-	// what it found: messages come in runs of one group, and comparing a
-	// group with itself is cheaper than hashing it. Any change clears them.
-	last        string
-	lastMembers []member
+	members map[string]*group
+	// last is the group AppendMembers found last: messages come in runs
+	// of one group, and comparing a group with itself is cheaper than
+	// hashing it. Any change clears it.
+	last *group
+}
+
+// group is one group's name and members.
+type group struct {
+	name    string
+	members []member
 }
 
 type member struct {
@@ -20,76 +25,82 @@ type member struct {
 	joins int
 }
 
-// Join records that p joined group.
-func (g *Groups) Join(group string, p *pipe.Pipe) {
-	g.forgetLast()
+// Join records that p joined name.
+func (g *Groups) Join(name string, p *pipe.Pipe) {
+	g.last = nil
 	if g.members == nil {
-		g.members = map[string][]member{}
+		g.members = map[string]*group{}
 	}
-	ms := g.members[group]
-	for i := range ms {
-		if ms[i].p == p {
-			ms[i].joins++
+	e := g.members[name]
+	if e == nil {
+		e = &group{name: name}
+		g.members[name] = e
+	}
+	for i := range e.members {
+		if e.members[i].p == p {
+			e.members[i].joins++
 			return
 		}
 	}
-	g.members[group] = append(ms, member{p: p, joins: 1})
+	e.members = append(e.members, member{p: p, joins: 1})
 }
 
-// Leave takes back one Join of group by p; leaving a group not joined does
+// Leave takes back one Join of name by p; leaving a group not joined does
 // nothing.
-func (g *Groups) Leave(group string, p *pipe.Pipe) {
-	g.forgetLast()
-	ms := g.members[group]
-	for i := range ms {
-		if ms[i].p != p {
+func (g *Groups) Leave(name string, p *pipe.Pipe) {
+	g.last = nil
+	e := g.members[name]
+	if e == nil {
+		return
+	}
+	for i := range e.members {
+		if e.members[i].p != p {
 			continue
 		}
-		if ms[i].joins--; ms[i].joins == 0 {
-			g.remove(group, ms, i)
+		if e.members[i].joins--; e.members[i].joins == 0 {
+			g.remove(e, i)
 		}
 		return
 	}
 }
 
-func (g *Groups) remove(group string, ms []member, i int) {
-	ms = append(ms[:i], ms[i+1:]...)
+func (g *Groups) remove(e *group, i int) {
+	ms := append(e.members[:i], e.members[i+1:]...)
 	ms[:cap(ms)][len(ms)] = member{}
+	e.members = ms
 	if len(ms) == 0 {
-		delete(g.members, group)
-		return
+		delete(g.members, e.name)
 	}
-	g.members[group] = ms
 }
 
 // RemovePipe forgets every group p joined.
 func (g *Groups) RemovePipe(p *pipe.Pipe) {
-	g.forgetLast()
-	for group, ms := range g.members {
-		for i := range ms {
-			if ms[i].p == p {
-				g.remove(group, ms, i)
+	g.last = nil
+	for _, e := range g.members {
+		for i := range e.members {
+			if e.members[i].p == p {
+				g.remove(e, i)
 				break
 			}
 		}
 	}
 }
 
-// AppendMembers appends the pipes that joined group to dst, each once,
+// AppendMembers appends the pipes that joined name to dst, each once,
 // and returns the extended slice. It allocates nothing when dst has room.
-func (g *Groups) AppendMembers(dst []*pipe.Pipe, group string) []*pipe.Pipe {
-	ms := g.lastMembers
-	if group != g.last || group == "" {
-		ms = g.members[group]
-		g.last, g.lastMembers = group, ms
+func (g *Groups) AppendMembers(dst []*pipe.Pipe, name []byte) []*pipe.Pipe {
+	e := g.last
+	if e == nil || string(name) != e.name {
+		if e = g.members[string(name)]; e == nil {
+			return dst
+		}
+		g.last = e
 	}
-	for _, m := range ms {
+	for _, m := range e.members {
 		dst = append(dst, m.p)
 	}
 	return dst
 }
-
-func (g *Groups) forgetLast() { g.last, g.lastMembers = "", nil }
 
 // Len is the number of groups with members.
 func (g *Groups) Len() int { return len(g.members) }
@@ -97,22 +108,22 @@ func (g *Groups) Len() int { return len(g.members) }
 // GroupSet is the groups a DISH joined. Each group is held once: joining
 // a group twice, or leaving one not joined, is refused, as in libzmq.
 type GroupSet struct {
-	groups map[string]struct{}
+	// groups maps each group to itself, for Has to keep the string.
+	groups map[string]string
 	// last is the group Has found last: messages come in runs of one
-	// group, and comparing two strings that share their bytes is cheaper
-	// than hashing one.
+	// group, and comparing bytes is cheaper than hashing them.
 	last string
 }
 
 // Add joins group and reports whether it was not joined already.
 func (s *GroupSet) Add(group string) bool {
 	if s.groups == nil {
-		s.groups = map[string]struct{}{}
+		s.groups = map[string]string{}
 	}
 	if _, ok := s.groups[group]; ok {
 		return false
 	}
-	s.groups[group] = struct{}{}
+	s.groups[group] = group
 	return true
 }
 
@@ -129,13 +140,13 @@ func (s *GroupSet) Remove(group string) bool {
 }
 
 // Has reports whether group is joined.
-func (s *GroupSet) Has(group string) bool {
-	if group == s.last && group != "" {
+func (s *GroupSet) Has(group []byte) bool {
+	if string(group) == s.last && len(group) > 0 {
 		return true
 	}
-	_, ok := s.groups[group]
+	name, ok := s.groups[string(group)]
 	if ok {
-		s.last = group
+		s.last = name
 	}
 	return ok
 }

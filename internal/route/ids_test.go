@@ -47,7 +47,7 @@ func TestIDTable(t *testing.T) {
 func TestGroups(t *testing.T) {
 	var g Groups
 	a, b := newPipe(), newPipe()
-	members := func(group string) []*pipe.Pipe { return g.AppendMembers(nil, group) }
+	members := func(group string) []*pipe.Pipe { return g.AppendMembers(nil, []byte(group)) }
 	g.Join("weather", a)
 	g.Join("weather", b)
 	g.Join("weather", a) // counted twice, sent once
@@ -72,9 +72,16 @@ func TestGroups(t *testing.T) {
 		t.Fatalf("%d groups left after the last member went", g.Len())
 	}
 	g.Join("weather", a)
+	g.Join("news", b)
 	dst := make([]*pipe.Pipe, 0, 4)
-	if n := testing.AllocsPerRun(100, func() { dst = g.AppendMembers(dst[:0], "weather") }); n != 0 {
-		t.Fatalf("AppendMembers allocates %v times", n)
+	weather, news := []byte("weather"), []byte("news")
+	// Groups taking turns, and one nobody joined, allocate nothing either.
+	if n := testing.AllocsPerRun(100, func() {
+		dst = g.AppendMembers(dst[:0], weather)
+		dst = g.AppendMembers(dst, news)
+		dst = g.AppendMembers(dst, []byte("sport"))
+	}); n != 0 || len(dst) != 2 || dst[0] != a || dst[1] != b {
+		t.Fatalf("AppendMembers allocates %v times, found %v", n, dst)
 	}
 }
 
@@ -83,15 +90,25 @@ func TestGroupSet(t *testing.T) {
 	if !s.Add("weather") || s.Add("weather") {
 		t.Fatal("Add twice")
 	}
-	if !s.Has("weather") || s.Has("weath") {
+	if !s.Has([]byte("weather")) || s.Has([]byte("weath")) {
 		t.Fatal("Has")
 	}
+	s.Add("news")
+	weather, news := []byte("weather"), []byte("news")
+	if n := testing.AllocsPerRun(100, func() {
+		if !s.Has(weather) || !s.Has(news) {
+			t.Fatal("Has")
+		}
+	}); n != 0 {
+		t.Fatalf("Has allocates %v times with groups taking turns", n)
+	}
+	s.Remove("news")
 	var all []string
 	s.Each(func(g string) { all = append(all, g) })
 	if len(all) != 1 || all[0] != "weather" {
 		t.Fatalf("Each: %v", all)
 	}
-	if !s.Remove("weather") || s.Remove("weather") || s.Has("weather") {
+	if !s.Remove("weather") || s.Remove("weather") || s.Has([]byte("weather")) {
 		t.Fatal("Remove: a group found just before is still found")
 	}
 }

@@ -127,14 +127,14 @@ func resolveUDP(ep Endpoint, forBind bool) (netip.AddrPort, error) {
 // layout: the group's length in one byte, the group, then the body. The
 // caller keeps the group to MaxGroupLength (255) bytes and the whole to
 // MaxDatagram.
-func AppendDatagram(dst []byte, group string, body []byte) []byte {
+func AppendDatagram(dst []byte, group, body []byte) []byte {
 	dst = append(dst, byte(len(group)))
 	dst = append(dst, group...)
 	return append(dst, body...)
 }
 
 // DatagramSize is the size of the datagram AppendDatagram makes.
-func DatagramSize(group string, body []byte) int { return 1 + len(group) + len(body) }
+func DatagramSize(group, body []byte) int { return 1 + len(group) + len(body) }
 
 // ParseDatagram splits a datagram from a RADIO into its group and body,
 // both aliasing d. An empty datagram, one shorter than its group length

@@ -11,12 +11,12 @@ import (
 )
 
 func TestDatagramLayout(t *testing.T) {
-	d := AppendDatagram(nil, "weather", []byte("22C"))
+	d := AppendDatagram(nil, []byte("weather"), []byte("22C"))
 	want := append([]byte{7}, "weather22C"...)
 	if !bytes.Equal(d, want) {
 		t.Fatalf("AppendDatagram = %q, want %q", d, want)
 	}
-	if DatagramSize("weather", []byte("22C")) != len(d) {
+	if DatagramSize([]byte("weather"), []byte("22C")) != len(d) {
 		t.Fatal("DatagramSize disagrees with AppendDatagram")
 	}
 	group, body, err := ParseDatagram(d)
@@ -172,7 +172,7 @@ func TestUDPRefusals(t *testing.T) {
 }
 
 func FuzzParseDatagram(f *testing.F) {
-	f.Add(AppendDatagram(nil, "weather", []byte("22C")))
+	f.Add(AppendDatagram(nil, []byte("weather"), []byte("22C")))
 	f.Add([]byte{})
 	f.Add([]byte{200, 'a'})
 	f.Add(append([]byte{255}, make([]byte, 300)...))
@@ -187,7 +187,7 @@ func FuzzParseDatagram(f *testing.F) {
 		if len(d) > MaxDatagram {
 			t.Fatalf("took a %d-byte datagram", len(d))
 		}
-		if again := AppendDatagram(nil, string(group), body); !bytes.Equal(again, d) {
+		if again := AppendDatagram(nil, group, body); !bytes.Equal(again, d) {
 			t.Fatalf("%q re-encodes as %q", d, again)
 		}
 	})
