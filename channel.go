@@ -8,4 +8,4 @@ type channel struct {
 	pair
 }
 
-func (c *channel) recv() (pipe.Msg, error) { return recvOnePart(&c.fq) }
+func (c *channel) recv(m *pipe.Msg) error { return recvOnePart(&c.fq, m) }

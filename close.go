@@ -202,8 +202,8 @@ func (s *Socket) settle(p *pipe.Pipe, endpoint, peer string, unsent int, err err
 func dropQueued(q *pipe.Queue) int {
 	n := 0
 	for {
-		m, ok, _ := q.Pop()
-		if !ok {
+		var m pipe.Msg
+		if ok, _ := q.Pop(&m); !ok {
 			return n
 		}
 		if m.Kind == pipe.Data {

@@ -71,16 +71,15 @@ func (d *dish) leave(group string) error {
 	return nil
 }
 
-func (d *dish) recv() (pipe.Msg, error) {
+func (d *dish) recv(m *pipe.Msg) error {
 	for {
-		m, _, ok := d.fq.Recv()
-		if !ok {
-			return pipe.Msg{}, errWouldBlock
+		if _, ok := d.fq.Recv(m); !ok {
+			return errWouldBlock
 		}
 		// [group, body] (pipe.Msg): Socket.fromPipe makes Group of the
 		// first.
 		if m.Kind == pipe.Data && len(m.Frames) == 2 && d.groups.Has(m.Frames[0]) {
-			return m, nil
+			return nil
 		}
 	}
 }

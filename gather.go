@@ -13,4 +13,4 @@ type gather struct {
 func (g *gather) attach(p *pipe.Pipe) bool { g.fq.Add(p); return true }
 func (g *gather) detach(*pipe.Pipe)        {} // the fair queue drops it once read dry
 
-func (g *gather) recv() (pipe.Msg, error) { return recvOnePart(&g.fq) }
+func (g *gather) recv(m *pipe.Msg) error { return recvOnePart(&g.fq, m) }

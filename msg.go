@@ -111,15 +111,16 @@ func (m *Msg) Release() {
 // DISH's message is [group, body] in the pipe (pipe.Msg): the group
 // becomes Group, whose string the socket keeps while the group stays the
 // same, so a stream of one group allocates nothing.
-func (s *Socket) fromPipe(pm pipe.Msg) Msg {
-	m := Msg{Frames: pm.Frames, RoutingID: pm.RoutingID, meta: pm.Meta, lease: pm.Lease}
+//
+// It writes field by field: see pipe.Queue.Pop for why not by value.
+func (s *Socket) fromPipe(m *Msg, pm *pipe.Msg) {
+	m.Frames, m.RoutingID, m.meta, m.lease = pm.Frames, pm.RoutingID, pm.Meta, pm.Lease
 	if s.typ == DISH && len(pm.Frames) == 2 {
 		if string(pm.Frames[0]) != s.lastGroup {
 			s.lastGroup = string(pm.Frames[0])
 		}
 		m.Group, m.Frames = s.lastGroup, pm.Frames[1:]
 	}
-	return m
 }
 
 // toPipe is the message as the pipes carry it; opMu is held. A RADIO's

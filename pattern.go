@@ -90,8 +90,8 @@ func (cannotSend) send(*pipe.Msg) error {
 
 type cannotRecv struct{}
 
-func (cannotRecv) recv() (pipe.Msg, error) {
-	return pipe.Msg{}, fmt.Errorf("%w: this socket type only sends", ErrNotSupported)
+func (cannotRecv) recv(*pipe.Msg) error {
+	return fmt.Errorf("%w: this socket type only sends", ErrNotSupported)
 }
 
 // balanced sends round-robin over its pipes and blocks when all are full.
@@ -107,12 +107,11 @@ func (b *balanced) send(m *pipe.Msg) error {
 // fairQueued receives from its pipes in turn.
 type fairQueued struct{ fq route.FairQueue }
 
-func (f *fairQueued) recv() (pipe.Msg, error) {
-	m, _, ok := f.fq.Recv()
-	if !ok {
-		return pipe.Msg{}, errWouldBlock
+func (f *fairQueued) recv(m *pipe.Msg) error {
+	if _, ok := f.fq.Recv(m); !ok {
+		return errWouldBlock
 	}
-	return m, nil
+	return nil
 }
 
 // push is PUSH (RFC 30): round-robin to connected PULLs, blocking at HWM.

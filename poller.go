@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/purezmq/zmq/internal/pipe"
 )
 
 // PollEvents says what a Poller watches a socket for.
@@ -141,11 +143,11 @@ func (s *Socket) canRecv() bool {
 	if s.hasPeeked {
 		return true
 	}
-	m, err := s.pat.recv()
-	if err != nil {
+	if err := s.pat.recv(&s.peeked); err != nil {
+		s.peeked = pipe.Msg{} // nothing half-received stays
 		return false
 	}
-	s.peeked, s.hasPeeked = m, true
+	s.hasPeeked = true
 	return true
 }
 

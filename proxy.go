@@ -147,8 +147,9 @@ func (s *Socket) tryRecv() (Msg, bool, error) {
 	if s.isClosed() {
 		return Msg{}, false, ErrClosed
 	}
+	var m Msg
 	s.opMu.Lock()
-	m, err := s.takeMessage()
+	err := s.takeMessage(&m)
 	s.opMu.Unlock()
 	switch {
 	case err == errWouldBlock:

@@ -323,11 +323,11 @@ func (c *publisher) release(matched []*subscriber) {
 	c.matched = matched[:0]
 }
 
-func (c *publisher) recv() (pipe.Msg, error) {
+func (c *publisher) recv(m *pipe.Msg) error {
 	if !c.xpub {
-		return pipe.Msg{}, fmt.Errorf("%w: PUB only sends", ErrNotSupported)
+		return fmt.Errorf("%w: PUB only sends", ErrNotSupported)
 	}
-	return c.xrecv()
+	return c.xrecv(m)
 }
 
 // writable: a publisher never blocks, as libzmq's says for polling even

@@ -202,8 +202,8 @@ func fitsDatagram(m *pipe.Msg) error {
 	return nil
 }
 
-func (r *radio) recv() (pipe.Msg, error) {
-	return pipe.Msg{}, fmt.Errorf("%w: RADIO only sends", ErrNotSupported)
+func (r *radio) recv(*pipe.Msg) error {
+	return fmt.Errorf("%w: RADIO only sends", ErrNotSupported)
 }
 
 // writable: a RADIO never blocks, as libzmq says for polling.

@@ -25,14 +25,14 @@ func (r *rep) detach(x *pipe.Pipe) {
 	}
 }
 
-func (r *rep) recv() (pipe.Msg, error) {
+func (r *rep) recv(m *pipe.Msg) error {
 	if r.replying {
-		return pipe.Msg{}, fmt.Errorf("%w: REP must send the reply before receiving again", ErrState)
+		return fmt.Errorf("%w: REP must send the reply before receiving again", ErrState)
 	}
 	for {
-		m, from, ok := r.fq.Recv()
+		from, ok := r.fq.Recv(m)
 		if !ok {
-			return pipe.Msg{}, errWouldBlock
+			return errWouldBlock
 		}
 		delim := envelopeEnd(m.Frames)
 		if delim < 0 {
@@ -46,7 +46,7 @@ func (r *rep) recv() (pipe.Msg, error) {
 			// Release must not hand its read buffer back for reuse.
 			m.Lease = nil
 		}
-		return m, nil
+		return nil
 	}
 }
 

@@ -66,8 +66,9 @@ func (r *req) send(m *pipe.Msg) error {
 	// Whatever is queued now answers an earlier request: libzmq drops it
 	// as a new request goes out, so that a late reply is never taken for
 	// this one's.
+	var stale pipe.Msg
 	for {
-		if _, _, ok := r.fq.Recv(); !ok {
+		if _, ok := r.fq.Recv(&stale); !ok {
 			break
 		}
 	}
@@ -80,14 +81,14 @@ func (r *req) send(m *pipe.Msg) error {
 	return nil
 }
 
-func (r *req) recv() (pipe.Msg, error) {
+func (r *req) recv(m *pipe.Msg) error {
 	if !r.awaitingReply {
-		return pipe.Msg{}, fmt.Errorf("%w: REQ must send a request before receiving", ErrState)
+		return fmt.Errorf("%w: REQ must send a request before receiving", ErrState)
 	}
 	for {
-		m, from, ok := r.fq.Recv()
+		from, ok := r.fq.Recv(m)
 		if !ok {
-			return pipe.Msg{}, errWouldBlock
+			return errWouldBlock
 		}
 		// Replies from other peers, or without the delimiter (or the
 		// right request id), are stale or malformed: libzmq drops them,
@@ -107,7 +108,7 @@ func (r *req) recv() (pipe.Msg, error) {
 		}
 		r.awaitingReply, r.replyPipe = false, nil
 		m.Frames = frames[1:]
-		return m, nil
+		return nil
 	}
 }
 

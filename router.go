@@ -310,12 +310,13 @@ func (r *router) drop(rp *routerPeer) {
 	}
 }
 
-func (r *router) recv() (pipe.Msg, error) {
+func (r *router) recv(dst *pipe.Msg) error {
 	if len(r.waiting) > 0 {
 		r.checkWaiting()
 	}
 	if len(r.notices) > 0 {
-		return r.nextNotice(), nil
+		*dst = r.nextNotice()
+		return nil
 	}
 	var dead []*routerPeer
 	defer func() {
@@ -327,8 +328,8 @@ func (r *router) recv() (pipe.Msg, error) {
 	for k := 0; k < n; k++ {
 		idx := (r.next + k) % n
 		rp := r.peers[idx]
-		m, ok := r.pop(rp)
-		if !ok {
+		var m pipe.Msg
+		if !r.pop(rp, &m) {
 			if rp.gone {
 				dead = append(dead, rp)
 			}
@@ -343,9 +344,11 @@ func (r *router) recv() (pipe.Msg, error) {
 			// The peer was identified as its message was read: its
 			// connect notice goes first.
 			r.notices = append(r.notices, m)
-			return r.nextNotice(), nil
+			*dst = r.nextNotice()
+			return nil
 		}
-		return m, nil
+		*dst = m
+		return nil
 	}
 	// The peers that left are dropped now, not on the way out, so that
 	// their disconnect notices are seen by this receive.
@@ -354,9 +357,10 @@ func (r *router) recv() (pipe.Msg, error) {
 	}
 	dead = nil
 	if len(r.notices) > 0 {
-		return r.nextNotice(), nil
+		*dst = r.nextNotice()
+		return nil
 	}
-	return pipe.Msg{}, errWouldBlock
+	return errWouldBlock
 }
 
 func (r *router) nextNotice() pipe.Msg {
@@ -369,19 +373,18 @@ func (r *router) nextNotice() pipe.Msg {
 	return m
 }
 
-// pop returns rp's next message if rp has an id; an ignored peer's
+// pop moves rp's next message to m if rp has an id; an ignored peer's
 // messages are read and dropped.
-func (r *router) pop(rp *routerPeer) (pipe.Msg, bool) {
+func (r *router) pop(rp *routerPeer, m *pipe.Msg) bool {
 	for {
-		m, ok, _ := rp.p.In.Pop()
-		if !ok {
-			return m, false
+		if ok, _ := rp.p.In.Pop(m); !ok {
+			return false
 		}
 		if rp.id == nil && !rp.gone {
 			r.identify(rp, r.sock.patternOptions())
 		}
 		if rp.id != nil {
-			return m, true
+			return true
 		}
 	}
 }

@@ -71,20 +71,20 @@ func (s *server) send(m *pipe.Msg) error {
 // recv labels each message with its peer's id. A multipart message (which
 // only an inproc peer of another type could send) is dropped, as libzmq
 // drops it.
-func (s *server) recv() (pipe.Msg, error) {
+func (s *server) recv(m *pipe.Msg) error {
 	for {
-		m, from, ok := s.fq.Recv()
+		from, ok := s.fq.Recv(m)
 		if !ok {
 			if len(s.retired) > 0 {
 				s.purge()
 			}
-			return pipe.Msg{}, errWouldBlock
+			return errWouldBlock
 		}
 		if len(m.Frames) != 1 {
 			continue
 		}
 		m.RoutingID = s.ids.ID(from)
-		return m, nil
+		return nil
 	}
 }
 

@@ -51,8 +51,10 @@ type Socket struct {
 	peeked    pipe.Msg
 	hasPeeked bool
 
-	// outgoing holds the message being sent, under opMu.
-	outgoing pipe.Msg
+	// outgoing holds the message being sent, and incoming the one being
+	// received, under opMu: through fields, not locals, so that handing
+	// their addresses to the socket type does not move them to the heap.
+	outgoing, incoming pipe.Msg
 	// lastGroup is a DISH's last group received, under opMu (fromPipe).
 	lastGroup string
 	// The timeouts are read on every call, so they are kept out of mu.
@@ -73,8 +75,10 @@ type pattern interface {
 	detach(p *pipe.Pipe)
 	// send queues m, or returns errWouldBlock if it must wait.
 	send(m *pipe.Msg) error
-	// recv returns the next message, or errWouldBlock.
-	recv() (pipe.Msg, error)
+	// recv moves the next message to m, or returns errWouldBlock (or
+	// another error), m then holding nothing of use. Through a pointer,
+	// not returned: see pipe.Queue.Pop.
+	recv(m *pipe.Msg) error
 }
 
 // NewSocket returns a socket of type t in the default context.
@@ -210,8 +214,9 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 		if s.isClosed() {
 			return Msg{}, ErrClosed
 		}
+		var m Msg
 		s.opMu.Lock()
-		m, err := s.takeMessage()
+		err := s.takeMessage(&m)
 		s.opMu.Unlock()
 		if err == nil {
 			return m, nil
@@ -231,19 +236,21 @@ func (s *Socket) Recv(ctx context.Context) (Msg, error) {
 	}
 }
 
-// takeMessage returns a message a Poller received ahead, or the next one;
-// opMu is held.
-func (s *Socket) takeMessage() (Msg, error) {
+// takeMessage moves to m a message a Poller received ahead, or the next
+// one; opMu is held.
+func (s *Socket) takeMessage(m *Msg) error {
 	if s.hasPeeked {
-		m := s.peeked
+		s.fromPipe(m, &s.peeked)
 		s.peeked, s.hasPeeked = pipe.Msg{}, false
-		return s.fromPipe(m), nil
+		return nil
 	}
-	m, err := s.pat.recv()
-	if err != nil {
-		return Msg{}, err
+	if err := s.pat.recv(&s.incoming); err != nil {
+		s.incoming = pipe.Msg{}
+		return err
 	}
-	return s.fromPipe(m), nil
+	s.fromPipe(m, &s.incoming)
+	s.incoming = pipe.Msg{}
+	return nil
 }
 
 func (s *Socket) isClosed() bool {

@@ -159,7 +159,7 @@ func (st *stream) close(sp *streamPeer) {
 	sp.p.In.DiscardTaken()
 }
 
-func (st *stream) recv() (pipe.Msg, error) {
+func (st *stream) recv(dst *pipe.Msg) error {
 	var dead []*streamPeer
 	defer func() {
 		for _, sp := range dead {
@@ -170,7 +170,8 @@ func (st *stream) recv() (pipe.Msg, error) {
 	for k := 0; k < n; k++ {
 		idx := (st.next + k) % n
 		sp := st.peers[idx]
-		m, ok, closed := sp.p.In.Pop()
+		var m pipe.Msg
+		ok, closed := sp.p.In.Pop(&m)
 		if !ok {
 			if closed {
 				dead = append(dead, sp)
@@ -182,9 +183,10 @@ func (st *stream) recv() (pipe.Msg, error) {
 		if len(m.Frames) > 0 {
 			data = m.Frames[0]
 		}
-		return pipe.Msg{Frames: [][]byte{append([]byte(nil), sp.id...), data}, Meta: m.Meta}, nil
+		*dst = pipe.Msg{Frames: [][]byte{append([]byte(nil), sp.id...), data}, Meta: m.Meta}
+		return nil
 	}
-	return pipe.Msg{}, errWouldBlock
+	return errWouldBlock
 }
 
 // dialerOf returns the dialer whose pipe is p, or nil.

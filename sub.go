@@ -86,13 +86,12 @@ func (s *sub) send(*pipe.Msg) error {
 // recv returns the next message whose first frame matches a subscription
 // (or, with WithInvertMatching, matches none). With WithConflate it reads
 // everything queued and returns the newest match.
-func (s *sub) recv() (pipe.Msg, error) {
+func (s *sub) recv(m *pipe.Msg) error {
 	o := s.sock.patternOptions()
 	var last pipe.Msg
 	found := false
 	for {
-		m, _, ok := s.fq.Recv()
-		if !ok {
+		if _, ok := s.fq.Recv(m); !ok {
 			break
 		}
 		if m.Kind != pipe.Data || len(m.Frames) == 0 {
@@ -102,14 +101,15 @@ func (s *sub) recv() (pipe.Msg, error) {
 			continue
 		}
 		if !o.conflate {
-			return m, nil
+			return nil
 		}
-		last, found = m, true
+		last, found = *m, true
 	}
 	if !found {
-		return pipe.Msg{}, errWouldBlock
+		return errWouldBlock
 	}
-	return last, nil
+	*m = last
+	return nil
 }
 
 // writable: a SUB never sends.

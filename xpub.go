@@ -12,7 +12,7 @@ import (
 // WithXPubVerbose or WithXPubVerboser say otherwise, and the messages an
 // XSUB sends upstream.
 
-func (c *publisher) xrecv() (pipe.Msg, error) {
+func (c *publisher) xrecv(m *pipe.Msg) error {
 	o := c.sock.patternOptions()
 	for {
 		c.refresh(o)
@@ -21,7 +21,7 @@ func (c *publisher) xrecv() (pipe.Msg, error) {
 		}
 	}
 	if len(c.pending) == 0 {
-		return pipe.Msg{}, errWouldBlock
+		return errWouldBlock
 	}
 	n := c.pending[0]
 	c.pending[0] = notice{}
@@ -37,7 +37,8 @@ func (c *publisher) xrecv() (pipe.Msg, error) {
 			c.lastPipe = n.from
 		}
 	}
-	return n.msg, nil
+	*m = n.msg
+	return nil
 }
 
 // subscribe and unsubscribe serve Socket.Subscribe on an XPUB with

@@ -46,14 +46,13 @@ func (x *xsub) send(m *pipe.Msg) error {
 	return nil
 }
 
-func (x *xsub) recv() (pipe.Msg, error) {
+func (x *xsub) recv(m *pipe.Msg) error {
 	for {
-		m, _, ok := x.fq.Recv()
-		if !ok {
-			return pipe.Msg{}, errWouldBlock
+		if _, ok := x.fq.Recv(m); !ok {
+			return errWouldBlock
 		}
 		if m.Kind == pipe.Data {
-			return m, nil
+			return nil
 		}
 	}
 }

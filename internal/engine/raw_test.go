@@ -48,7 +48,8 @@ func popData(t *testing.T, p *pipe.Pipe, wake pipe.Wake, want int) []byte {
 	var got []byte
 	deadline := time.After(10 * time.Second)
 	for len(got) < want {
-		m, ok, closed := p.In.Pop()
+		var m pipe.Msg
+		ok, closed := p.In.Pop(&m)
 		if ok {
 			if len(m.Frames) != 1 {
 				t.Fatalf("message of %d frames", len(m.Frames))

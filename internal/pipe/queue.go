@@ -323,13 +323,23 @@ func (q *Queue) signal(w *Wake) {
 	}
 }
 
-// Pop removes the oldest message. ok is false when the queue is empty; then
-// the consumer is armed, and closed tells whether no message will ever come.
-func (q *Queue) Pop() (m Msg, ok, closed bool) {
+// Pop moves the oldest message to dst. ok is false when the queue is
+// empty; then the consumer is armed, and closed tells whether no message
+// will ever come.
+//
+// The message is written through a pointer, not returned, and so are the
+// receiving socket's layers above (route.FairQueue.Recv, a pattern's
+// recv): returned by value, a message was copied at each of four or five
+// returns, each copy reading back what the one before had just stored in
+// another shape, and a stalled store-to-load forward each time was a third
+// of a receiving goroutine's time (16 B over tcp, receiving from
+// bench/floor: 5.34 M msg/s returned, 7.40 M through pointers).
+func (q *Queue) Pop(dst *Msg) (ok, closed bool) {
 	if ok, closed = q.ready(); !ok {
-		return Msg{}, false, closed
+		return false, closed
 	}
-	return q.next(), true, false
+	q.take(dst)
+	return true, false
 }
 
 // PopBatch appends up to max queued messages to dst. When it returns none,
@@ -401,16 +411,23 @@ func (q *Queue) release() {
 // next returns the consumer's next message, zeroing its slot so the queue
 // keeps no reference to it.
 func (q *Queue) next() Msg {
+	var m Msg
+	q.take(&m)
+	return m
+}
+
+// take moves the consumer's next message to dst (see next).
+func (q *Queue) take(dst *Msg) {
 	if q.headPos == len(q.head.msgs) {
 		used := q.head
 		q.head, q.headPos = used.next, 0
 		q.spare(used)
 	}
-	m := q.head.msgs[q.headPos]
-	q.head.msgs[q.headPos] = Msg{}
+	slot := &q.head.msgs[q.headPos]
+	*dst = *slot
+	*slot = Msg{}
 	q.headPos++
 	q.read++
-	return m
 }
 
 // Len is the number of queued messages. It may run high for a moment (until

@@ -19,7 +19,7 @@ func BenchmarkQueueHandOff(b *testing.B) {
 		}
 	}()
 	for i := 0; i < b.N; {
-		if _, ok, _ := q.Pop(); ok {
+		if _, ok, _ := pop(q); ok {
 			i++
 			continue
 		}

@@ -11,7 +11,7 @@ func msg(s string) Msg { return Msg{Frames: [][]byte{[]byte(s)}} }
 func TestQueueHWMAndWakeups(t *testing.T) {
 	reader, writer := NewWake(), NewWake()
 	q := NewQueue(4, reader, writer)
-	if _, ok, closed := q.Pop(); ok || closed {
+	if _, ok, closed := pop(q); ok || closed {
 		t.Fatal("empty queue popped")
 	}
 	for i := 0; i < 4; i++ {
@@ -30,7 +30,7 @@ func TestQueueHWMAndWakeups(t *testing.T) {
 	// One pop leaves 3 queued in the ring's view: not yet half, so the
 	// armed writer is not woken for every single message.
 	for i := 0; i < 4; i++ {
-		if _, ok, _ := q.Pop(); !ok {
+		if _, ok, _ := pop(q); !ok {
 			t.Fatalf("pop %d found nothing", i)
 		}
 	}
@@ -48,10 +48,10 @@ func TestQueueCloseWrite(t *testing.T) {
 	if q.Push(msg("late")) {
 		t.Fatal("push after CloseWrite accepted")
 	}
-	if m, ok, _ := q.Pop(); !ok || string(m.Frames[0]) != "last" {
+	if m, ok, _ := pop(q); !ok || string(m.Frames[0]) != "last" {
 		t.Fatal("message queued before CloseWrite lost")
 	}
-	if _, ok, closed := q.Pop(); ok || !closed {
+	if _, ok, closed := pop(q); ok || !closed {
 		t.Fatal("drained closed queue not reported closed")
 	}
 }
@@ -64,7 +64,7 @@ func TestQueueUnboundedGrows(t *testing.T) {
 		}
 	}
 	for i := 0; i < 5000; i++ {
-		m, ok, _ := q.Pop()
+		m, ok, _ := pop(q)
 		if !ok || m.Frames[0][0] != byte(i) {
 			t.Fatalf("message %d out of order", i)
 		}
@@ -88,7 +88,7 @@ func TestQueueConcurrentOrder(t *testing.T) {
 		}
 	}()
 	for i := 0; i < n; {
-		m, ok, _ := q.Pop()
+		m, ok, _ := pop(q)
 		if !ok {
 			<-reader
 			continue
@@ -134,7 +134,7 @@ func TestQueueDiscard(t *testing.T) {
 			for _, s := range []string{"a", "b", "c"} {
 				q.Push(msg(s))
 			}
-			if m, ok, _ := q.Pop(); !ok || string(m.Frames[0]) != "a" {
+			if m, ok, _ := pop(q); !ok || string(m.Frames[0]) != "a" {
 				t.Fatal("first pop failed")
 			}
 			q.Push(msg("late")) // not yet taken in: every discard drops it
@@ -145,7 +145,7 @@ func TestQueueDiscard(t *testing.T) {
 			q.Push(msg("after"))
 			var left []string
 			for {
-				m, ok, _ := q.Pop()
+				m, ok, _ := pop(q)
 				if !ok {
 					break
 				}
@@ -171,7 +171,7 @@ func TestQueueRecyclesChunks(t *testing.T) {
 			q.Push(m)
 		}
 		for i := 0; i < 3*chunkSize; i++ {
-			q.Pop()
+			pop(q)
 		}
 	}
 	cycle()
@@ -188,7 +188,7 @@ func TestQueueDiscardThenWake(t *testing.T) {
 	q := NewQueue(0, reader, NewWake())
 	q.Push(msg("old"))
 	q.Discard()
-	if _, ok, _ := q.Pop(); ok {
+	if _, ok, _ := pop(q); ok {
 		t.Fatal("a discarded message was popped")
 	}
 	q.Push(msg("new"))
@@ -197,7 +197,7 @@ func TestQueueDiscardThenWake(t *testing.T) {
 	default:
 		t.Fatal("the consumer was not armed after a discard emptied the queue")
 	}
-	if m, ok, _ := q.Pop(); !ok || string(m.Frames[0]) != "new" {
+	if m, ok, _ := pop(q); !ok || string(m.Frames[0]) != "new" {
 		t.Fatal("the message after the discard was lost")
 	}
 }
@@ -223,7 +223,7 @@ func TestQueueManyProducers(t *testing.T) {
 		}()
 	}
 	for got := 0; got < producers*each; {
-		if _, ok, _ := q.Pop(); ok {
+		if _, ok, _ := pop(q); ok {
 			got++
 			continue
 		}
@@ -238,7 +238,7 @@ func TestQueueManyProducers(t *testing.T) {
 func TestQueueRestSettlesLen(t *testing.T) {
 	q := NewQueue(0, NewWake(), NewWake())
 	q.Push(msg("last"))
-	if _, ok, _ := q.Pop(); !ok {
+	if _, ok, _ := pop(q); !ok {
 		t.Fatal("pop failed")
 	}
 	q.Rest()
@@ -258,7 +258,7 @@ func TestQueueReaderHook(t *testing.T) {
 	q := NewQueue(0, wake, NewWake())
 	calls := 0
 	q.SetReaderHook(func() { calls++ })
-	if _, ok, _ := q.Pop(); ok || q.Pending() {
+	if _, ok, _ := pop(q); ok || q.Pending() {
 		t.Fatal("an empty queue has something pending")
 	}
 	q.Push(msg("a")) // the consumer is armed: the hook runs
@@ -278,4 +278,11 @@ func TestQueueReaderHook(t *testing.T) {
 	if calls != 2 {
 		t.Fatalf("hook called %d times after CloseWrite, want 2", calls)
 	}
+}
+
+// pop is Pop returning the message, for tests.
+func pop(q *Queue) (Msg, bool, bool) {
+	var m Msg
+	ok, closed := q.Pop(&m)
+	return m, ok, closed
 }

@@ -37,9 +37,10 @@ func (fq *FairQueue) drop(i int) {
 // Len is the number of pipes.
 func (fq *FairQueue) Len() int { return len(fq.pipes) }
 
-// Recv returns the next message and the pipe it came from; ok is false when
-// no pipe has one (each is then armed to wake the receiver).
-func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
+// Recv moves the next message to dst (pipe.Queue.Pop says why through a
+// pointer) and returns the pipe it came from; ok is false when no pipe has
+// one (each is then armed to wake the receiver).
+func (fq *FairQueue) Recv(dst *pipe.Msg) (from *pipe.Pipe, ok bool) {
 	n := len(fq.pipes)
 	var dead []*pipe.Pipe
 	idx := fq.next
@@ -48,7 +49,7 @@ func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
 		if idx++; idx == n {
 			idx = 0
 		}
-		msg, got, closed := p.In.Pop()
+		got, closed := p.In.Pop(dst)
 		if got {
 			if fq.next != idx {
 				// Only when it moves: with one pipe a store
@@ -58,7 +59,7 @@ func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
 				// often, and the two cores fought over it.
 				fq.next = idx
 			}
-			m, from, ok = msg, p, true
+			from, ok = p, true
 			break
 		}
 		if closed {
@@ -68,5 +69,5 @@ func (fq *FairQueue) Recv() (m pipe.Msg, from *pipe.Pipe, ok bool) {
 	for _, p := range dead {
 		fq.Remove(p)
 	}
-	return m, from, ok
+	return from, ok
 }
