@@ -45,7 +45,7 @@ func (d *dgram) send(m *pipe.Msg) error {
 	if len(m.Frames[1]) > transport.MaxDatagram {
 		return fmt.Errorf("%w: a %d-byte body does not fit a %d-byte datagram", ErrMsgTooLarge, len(m.Frames[1]), transport.MaxDatagram)
 	}
-	if d.p == nil || !d.p.Out.Push(*m) {
+	if d.p == nil || !d.p.Out.Push(m) {
 		return errWouldBlock
 	}
 	return nil

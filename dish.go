@@ -51,8 +51,8 @@ func (d *dish) tell(kind pipe.Kind, group string) {
 }
 
 // membership is a JOIN or LEAVE of group, as the pipe carries it.
-func membership(kind pipe.Kind, group string) pipe.Msg {
-	return pipe.Msg{Kind: kind, Frames: [][]byte{[]byte(group)}}
+func membership(kind pipe.Kind, group string) *pipe.Msg {
+	return &pipe.Msg{Kind: kind, Frames: [][]byte{[]byte(group)}}
 }
 
 func (d *dish) join(group string) error {

@@ -67,7 +67,7 @@ func pushAll[T any](f *fanOut, m *pipe.Msg, targets []T, pipeOf func(T) *pipe.Pi
 		if inproc > 0 && isInproc(p) {
 			msg.Frames = f.next()
 		}
-		p.Out.Push(msg)
+		p.Out.Push(&msg)
 	}
 }
 

@@ -123,16 +123,16 @@ func (s *Socket) fromPipe(m *Msg, pm *pipe.Msg) {
 	}
 }
 
-// toPipe is the message as the pipes carry it; opMu is held. A RADIO's
-// group goes before its body (radio.grouped).
+// toPipe writes m to pm as the pipes carry it, field by field (see
+// pipe.Queue.Pop); opMu is held. A RADIO's group goes before its body
+// (radio.grouped).
 //
 // It leaves the read buffer's share behind: a message sent on may reach
 // several receivers (a capture socket, a fan-out) that would each release
 // it, so a forwarded buffer is simply not reused.
-func (s *Socket) toPipe(m Msg) pipe.Msg {
-	pm := pipe.Msg{Frames: m.Frames, RoutingID: m.RoutingID, Meta: m.meta}
+func (s *Socket) toPipe(pm *pipe.Msg, m *Msg) {
+	pm.Frames, pm.RoutingID, pm.Meta = m.Frames, m.RoutingID, m.meta
 	if s.typ == RADIO {
 		pm.Frames = s.pat.(*radio).grouped(m.Group, m.Frames[0])
 	}
-	return pm
 }

@@ -200,10 +200,10 @@ type connectionWatcher interface {
 func (s *Socket) connectionLost(p *pipe.Pipe, dialled bool) {
 	o := s.options()
 	if o.disconnectMsg != nil {
-		p.In.PushForce(pipe.Msg{Frames: [][]byte{cloneMsg(o.disconnectMsg)}})
+		p.In.PushForce(&pipe.Msg{Frames: [][]byte{cloneMsg(o.disconnectMsg)}})
 	}
 	if dialled && o.hiccupMsg != nil {
-		p.In.PushForce(pipe.Msg{Frames: [][]byte{cloneMsg(o.hiccupMsg)}})
+		p.In.PushForce(&pipe.Msg{Frames: [][]byte{cloneMsg(o.hiccupMsg)}})
 	}
 	if w, ok := s.pat.(connectionWatcher); ok && dialled {
 		s.opMu.Lock()

@@ -28,7 +28,7 @@ func (p *pair) detach(x *pipe.Pipe) {
 }
 
 func (p *pair) send(m *pipe.Msg) error {
-	if p.peer == nil || !p.peer.Out.Push(*m) {
+	if p.peer == nil || !p.peer.Out.Push(m) {
 		return errWouldBlock
 	}
 	return nil

@@ -98,7 +98,7 @@ func (cannotRecv) recv(*pipe.Msg) error {
 type balanced struct{ lb route.LoadBalancer }
 
 func (b *balanced) send(m *pipe.Msg) error {
-	if b.lb.Send(*m) == nil {
+	if b.lb.Send(m) == nil {
 		return errWouldBlock
 	}
 	return nil
@@ -155,7 +155,7 @@ func (d *dealer) reconnected(x *pipe.Pipe) { d.probe(x) }
 // learns this DEALER's routing id before it has anything to say.
 func (d *dealer) probe(x *pipe.Pipe) {
 	if d.sock.patternOptions().probeRouter {
-		x.Out.PushForce(pipe.Msg{Frames: [][]byte{{}}})
+		x.Out.PushForce(&pipe.Msg{Frames: [][]byte{{}}})
 	}
 }
 

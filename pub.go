@@ -93,7 +93,7 @@ func (c *publisher) attach(p *pipe.Pipe) bool {
 
 func (c *publisher) welcome(sb *subscriber, o patternView) {
 	if o.xpubWelcome != nil {
-		sb.p.Out.Push(pipe.Msg{Frames: [][]byte{append([]byte(nil), o.xpubWelcome...)}})
+		sb.p.Out.Push(&pipe.Msg{Frames: [][]byte{append([]byte(nil), o.xpubWelcome...)}})
 	}
 }
 

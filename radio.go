@@ -166,7 +166,7 @@ func (r *radio) send(m *pipe.Msg) error {
 		if len(matched) == 1 {
 			// One push tells whether there is room, and arms the
 			// queue if not.
-			if !matched[0].Out.Push(*m) {
+			if !matched[0].Out.Push(m) {
 				return errWouldBlock
 			}
 			return nil

@@ -73,7 +73,7 @@ func (r *rep) send(m *pipe.Msg) error {
 	// A reply to a peer that left, or whose queue is full, is dropped, as
 	// libzmq's REP does.
 	if r.replyPipe != nil {
-		r.replyPipe.Out.Push(pipe.Msg{Frames: frames})
+		r.replyPipe.Out.Push(&pipe.Msg{Frames: frames})
 	}
 	r.replying, r.envelope, r.replyPipe = false, nil, nil
 	return nil

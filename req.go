@@ -72,7 +72,7 @@ func (r *req) send(m *pipe.Msg) error {
 			break
 		}
 	}
-	p := r.lb.Send(pipe.Msg{Frames: frames})
+	p := r.lb.Send(&pipe.Msg{Frames: frames})
 	if p == nil {
 		return errWouldBlock
 	}

@@ -96,7 +96,7 @@ func (r *router) attach(p *pipe.Pipe) bool {
 	r.peers = append(r.peers, rp)
 	r.byPipe[p] = rp
 	if o.probeRouter {
-		p.Out.Push(pipe.Msg{Frames: [][]byte{{}}})
+		p.Out.Push(&pipe.Msg{Frames: [][]byte{{}}})
 	}
 	if o.connectRoutingID != nil && r.locallyInitiated(p, peer) {
 		if id := r.sock.takeConnectRoutingID(); id != nil {
@@ -230,7 +230,7 @@ func (r *router) reconnected(p *pipe.Pipe) {
 	}
 	o := r.sock.patternOptions()
 	if o.probeRouter {
-		p.Out.Push(pipe.Msg{Frames: [][]byte{{}}})
+		p.Out.Push(&pipe.Msg{Frames: [][]byte{{}}})
 	}
 	if rp.id == nil {
 		if len(r.waiting) > 0 {
@@ -407,7 +407,7 @@ func (r *router) send(m *pipe.Msg) error {
 		}
 		return nil
 	}
-	if !rp.p.Out.Push(pipe.Msg{Frames: m.Frames[1:]}) && r.sock.patternOptions().routerMandatory {
+	if !rp.p.Out.Push(&pipe.Msg{Frames: m.Frames[1:]}) && r.sock.patternOptions().routerMandatory {
 		return errWouldBlock
 	}
 	return nil

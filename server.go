@@ -62,7 +62,7 @@ func (s *server) send(m *pipe.Msg) error {
 	}
 	msg := *m
 	msg.RoutingID = 0
-	if !p.Out.Push(msg) {
+	if !p.Out.Push(&msg) {
 		return errWouldBlock
 	}
 	return nil

@@ -191,7 +191,7 @@ func (s *Socket) Send(ctx context.Context, m Msg) error {
 		s.opMu.Lock()
 		// The message goes through a field, not a local, so that handing
 		// its address to the socket type does not move it to the heap.
-		s.outgoing = s.toPipe(m)
+		s.toPipe(&s.outgoing, &m)
 		err := s.pat.send(&s.outgoing)
 		s.outgoing = pipe.Msg{}
 		s.opMu.Unlock()

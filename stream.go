@@ -137,7 +137,7 @@ func (st *stream) send(m *pipe.Msg) error {
 		st.close(sp)
 		return nil
 	}
-	if !sp.p.Out.Push(pipe.Msg{Frames: m.Frames[1:2:2]}) {
+	if !sp.p.Out.Push(&pipe.Msg{Frames: m.Frames[1:2:2]}) {
 		return errWouldBlock
 	}
 	return nil
@@ -154,7 +154,7 @@ func (st *stream) close(sp *streamPeer) {
 	if d := st.sock.dialerOf(sp.p); d != nil {
 		d.cancel()
 	}
-	sp.p.Out.PushForce(pipe.Msg{Frames: [][]byte{{}}})
+	sp.p.Out.PushForce(&pipe.Msg{Frames: [][]byte{{}}})
 	st.forget(sp)
 	sp.p.In.DiscardTaken()
 }
@@ -246,5 +246,5 @@ func (s *Socket) rawNotice(p *pipe.Pipe) {
 	if s.patternOptions().streamSilent {
 		return
 	}
-	p.In.PushForce(pipe.Msg{Frames: [][]byte{{}}, Meta: p.Peer().Meta})
+	p.In.PushForce(&pipe.Msg{Frames: [][]byte{{}}, Meta: p.Peer().Meta})
 }

@@ -43,7 +43,7 @@ func (c *subscriberCore) detach(p *pipe.Pipe) {
 // subscriptions are never lost.
 func (c *subscriberCore) sendAll(p *pipe.Pipe) {
 	c.subs.Each(func(topic []byte) {
-		p.Out.PushForce(pipe.Msg{Kind: pipe.Subscribe, Frames: [][]byte{append([]byte(nil), topic...)}})
+		p.Out.PushForce(&pipe.Msg{Kind: pipe.Subscribe, Frames: [][]byte{append([]byte(nil), topic...)}})
 	})
 }
 
@@ -51,7 +51,7 @@ func (c *subscriberCore) sendAll(p *pipe.Pipe) {
 // shared: peers only read it.
 func (c *subscriberCore) broadcast(kind pipe.Kind, topic []byte) {
 	for _, p := range c.pipes {
-		p.Out.PushForce(pipe.Msg{Kind: kind, Frames: [][]byte{topic}})
+		p.Out.PushForce(&pipe.Msg{Kind: kind, Frames: [][]byte{topic}})
 	}
 }
 

@@ -185,7 +185,7 @@ func runOld(t *testing.T, ours string, script []byte, out []pipe.Msg, wantIn int
 	done := make(chan error, 1)
 	go func() { done <- c.Run(p) }()
 	for _, m := range out {
-		p.Out.Push(m)
+		p.Out.Push(&m)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for p.In.Len() < wantIn {

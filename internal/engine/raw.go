@@ -96,7 +96,7 @@ func (r *rawConn) read() error {
 
 // deliver hands m to the socket, waiting while its queue is full.
 func (r *rawConn) deliver(m pipe.Msg) error {
-	for !r.pipe.In.Push(m) {
+	for !r.pipe.In.Push(&m) {
 		select {
 		case <-r.pipe.EngineIn:
 		case <-r.quit:

@@ -85,8 +85,8 @@ func TestRawBothWays(t *testing.T) {
 		t.Fatal("received bytes differ")
 	}
 
-	p.Out.Push(pipe.Msg{Frames: [][]byte{[]byte("ab")}})
-	p.Out.Push(pipe.Msg{Frames: [][]byte{[]byte("c"), nil, []byte("d")}})
+	p.Out.Push(&pipe.Msg{Frames: [][]byte{[]byte("ab")}})
+	p.Out.Push(&pipe.Msg{Frames: [][]byte{[]byte("c"), nil, []byte("d")}})
 	buf := make([]byte, 4)
 	if _, err := io.ReadFull(peer, buf); err != nil || string(buf) != "abcd" {
 		t.Fatalf("peer read %q, %v", buf, err)
@@ -101,9 +101,9 @@ func TestRawBothWays(t *testing.T) {
 func TestRawCloseMessage(t *testing.T) {
 	p := pipe.New(0, 0, pipe.NewWake(), pipe.NewWake())
 	peer, done := startRaw(t, p)
-	p.Out.Push(pipe.Msg{Frames: [][]byte{[]byte("last words")}})
-	p.Out.Push(pipe.Msg{Frames: [][]byte{{}}})
-	p.Out.Push(pipe.Msg{Frames: [][]byte{[]byte("never sent")}})
+	p.Out.Push(&pipe.Msg{Frames: [][]byte{[]byte("last words")}})
+	p.Out.Push(&pipe.Msg{Frames: [][]byte{{}}})
+	p.Out.Push(&pipe.Msg{Frames: [][]byte{[]byte("never sent")}})
 	got, err := io.ReadAll(peer)
 	if err != nil || string(got) != "last words" {
 		t.Fatalf("peer read %q, %v; want the bytes before the close, then EOF", got, err)
@@ -116,7 +116,7 @@ func TestRawCloseMessage(t *testing.T) {
 func TestRawDrained(t *testing.T) {
 	p := pipe.New(0, 0, pipe.NewWake(), pipe.NewWake())
 	peer, done := startRaw(t, p)
-	p.Out.Push(pipe.Msg{Frames: [][]byte{[]byte("queued")}})
+	p.Out.Push(&pipe.Msg{Frames: [][]byte{[]byte("queued")}})
 	p.Out.CloseWrite()
 	got, err := io.ReadAll(peer)
 	if err != nil || string(got) != "queued" {

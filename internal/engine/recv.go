@@ -152,7 +152,7 @@ func (s *session) parse() error {
 		}
 		s.asm.add(f.body)
 		if f.flags&zmtp.FlagMore == 0 {
-			s.queue(pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()})
+			s.queueWhole()
 		}
 	}
 }
@@ -176,7 +176,7 @@ func (s *session) take(f frame) error {
 	}
 	s.asm.add(f.body)
 	if f.flags&zmtp.FlagMore == 0 {
-		s.queue(pipe.Msg{Frames: s.asm.finish(), Meta: s.peer.Meta, Lease: s.in.endMessage()})
+		s.queueWhole()
 	}
 	return nil
 }
@@ -200,12 +200,23 @@ func (s *session) checkShape(f frame, index int) error {
 	return nil
 }
 
-// queue adds m to the batch to hand over. A batch starts in the session's
-// own few slots, and moves to a pooled one of deliverBatch when messages
-// stream in: a round trip's message then takes nothing from a pool, whose
-// per-P caches a reader that moves between threads would miss, allocating
-// 16 KiB a message (measured: a GC every 250 round trips).
-func (s *session) queue(m pipe.Msg) {
+// queue adds m to the batch to hand over.
+func (s *session) queue(m pipe.Msg) { *s.slot() = m }
+
+// queueWhole queues the message the assembler holds, written in place
+// field by field (see pipe.Queue.Pop for why).
+func (s *session) queueWhole() {
+	m := s.slot()
+	m.Frames, m.Meta, m.Lease = s.asm.finish(), s.peer.Meta, s.in.endMessage()
+}
+
+// slot adds an empty message to the batch to hand over, and returns it. A
+// batch starts in the session's own few slots, and moves to a pooled one
+// of deliverBatch when messages stream in: a round trip's message then
+// takes nothing from a pool, whose per-P caches a reader that moves between
+// threads would miss, allocating 16 KiB a message (measured: a GC every 250
+// round trips).
+func (s *session) slot() *pipe.Msg {
 	switch {
 	case s.batch == nil:
 		s.batch = s.firstBatch[:0]
@@ -215,7 +226,8 @@ func (s *session) queue(m pipe.Msg) {
 		clear(s.firstBatch[:])
 		s.batchUsed = 0
 	}
-	s.batch = append(s.batch, m)
+	s.batch = append(s.batch, pipe.Msg{})
+	return &s.batch[len(s.batch)-1]
 }
 
 // emptyBatch empties the batch once it is handed over; what it held is

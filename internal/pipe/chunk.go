@@ -41,12 +41,12 @@ func newChunk(size int) *chunk {
 
 // put writes m after the last message, linking a fresh chunk when the last
 // one is full; pmu is held. The consumer sees m once it is published.
-func (q *Queue) put(m Msg) {
+func (q *Queue) put(m *Msg) {
 	if q.tailPos == len(q.tail.msgs) {
 		c := q.fresh()
 		q.tail.next, q.tail, q.tailPos = c, c, 0
 	}
-	q.tail.msgs[q.tailPos] = m
+	q.tail.msgs[q.tailPos] = *m
 	q.tailPos++
 	q.written++
 }

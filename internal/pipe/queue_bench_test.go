@@ -11,7 +11,7 @@ func BenchmarkQueueHandOff(b *testing.B) {
 	b.ReportAllocs()
 	go func() {
 		for i := 0; i < b.N; {
-			if q.Push(m) {
+			if q.Push(&m) {
 				i++
 				continue
 			}

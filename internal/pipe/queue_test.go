@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func msg(s string) Msg { return Msg{Frames: [][]byte{[]byte(s)}} }
+func msg(s string) *Msg { return &Msg{Frames: [][]byte{[]byte(s)}} }
 
 func TestQueueHWMAndWakeups(t *testing.T) {
 	reader, writer := NewWake(), NewWake()
@@ -59,7 +59,7 @@ func TestQueueCloseWrite(t *testing.T) {
 func TestQueueUnboundedGrows(t *testing.T) {
 	q := NewQueue(0, NewWake(), NewWake())
 	for i := 0; i < 5000; i++ {
-		if !q.Push(Msg{Frames: [][]byte{{byte(i)}}}) {
+		if !q.Push(&Msg{Frames: [][]byte{{byte(i)}}}) {
 			t.Fatal("unbounded queue refused a push")
 		}
 	}
@@ -80,7 +80,7 @@ func TestQueueConcurrentOrder(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for i := 0; i < n; {
-			if q.Push(Msg{Frames: make([][]byte, i%7+1)}) {
+			if q.Push(&Msg{Frames: make([][]byte, i%7+1)}) {
 				i++
 				continue
 			}

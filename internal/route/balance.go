@@ -36,7 +36,7 @@ func (lb *LoadBalancer) Len() int { return len(lb.pipes) }
 
 // Send queues m on the next pipe with room and returns that pipe, or nil if
 // every pipe is full (each is then armed to wake the sender).
-func (lb *LoadBalancer) Send(m pipe.Msg) *pipe.Pipe {
+func (lb *LoadBalancer) Send(m *pipe.Msg) *pipe.Pipe {
 	n := len(lb.pipes)
 	idx := lb.next
 	for i := 0; i < n; i++ {
