@@ -255,6 +255,29 @@ func (in *input) shortZMTP3() (flags byte, size int, ok bool) {
 	return flags, int(in.buf[in.r+1]), true
 }
 
+// shortFrame takes, as next would, the commonest frame there is: a ZMTP 3
+// frame of under 256 bytes whose body is all buffered and within limit.
+// ok is false for anything else, which next handles. It spares the reader
+// next's header and frame structs, each stored by one function and read
+// back by its caller in another shape, which stalled the reader as the
+// same did the receiving socket (see pipe.Queue.Pop).
+func (in *input) shortFrame(limit int64) (flags byte, body []byte, ok bool) {
+	flags, size, ok := in.shortZMTP3()
+	if !ok || in.w-in.r-2 < size || limit >= 0 && int64(size) > limit {
+		return 0, nil, false
+	}
+	in.r += 2
+	body = in.buf[in.r : in.r+size : in.r+size]
+	in.r += size
+	in.largeStream = false
+	in.lastLent = size > 0
+	if in.lastLent {
+		in.lentFrames++
+		in.msgLent++
+	}
+	return flags, body, true
+}
+
 func (in *input) header() (header, error) {
 	if in.largeStream && in.r == in.w {
 		if err := in.fillHeader(); err != nil {

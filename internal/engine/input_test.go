@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/purezmq/zmq/internal/zmtp"
@@ -80,5 +81,24 @@ func TestInputGrowsWithTheStream(t *testing.T) {
 		if !bytes.Equal(f.body, bytes.Repeat([]byte{byte(i + 1)}, n)) {
 			t.Fatalf("frame %d (%d bytes) read back wrong", i, n)
 		}
+	}
+}
+
+// Short frames, taken in place (input.shortFrame), keep the maximum
+// message size, whole messages and the frames split across reads.
+func TestShortFramesInPlace(t *testing.T) {
+	stream := peerPrefix("PUSH")
+	stream = zmtp.AppendFrame(stream, zmtp.FlagMore, []byte("ab"))
+	stream = zmtp.AppendFrame(stream, 0, []byte("cdefghij"))
+	stream = zmtp.AppendFrame(stream, 0, nil)
+	split := zmtp.AppendFrame(nil, 0, []byte("split"))
+	over := zmtp.AppendFrame(nil, 0, []byte("eleven byte"))
+	msgs, err := runAs(t, &Config{SocketType: "PULL", MaxMsgSize: 10}, stream, split[:3], split[3:], over)
+	if !errors.Is(err, zmtp.ErrTooLarge) {
+		t.Fatalf("an 11-byte frame to a 10-byte limit ended the connection with %v", err)
+	}
+	want := "ab+cdefghij||split"
+	if got := strings.Join(bodies(msgs), "|"); got != want {
+		t.Fatalf("delivered %q, want %q", got, want)
 	}
 }

@@ -128,9 +128,14 @@ func (s *session) parse() error {
 		if s.in.r == s.in.w && !s.in.largeStream {
 			return nil
 		}
-		f, err := s.readFrame()
-		if err != nil {
-			return s.deliverLast(err)
+		var f frame
+		if flags, body, ok := s.shortFrame(); ok {
+			f.flags, f.body = flags, body
+		} else {
+			var err error
+			if f, err = s.readFrame(); err != nil {
+				return s.deliverLast(err)
+			}
 		}
 		// take's work, written out: this loop runs once a frame, and
 		// take is not inlined; calling it cost a stream of 256 B messages
@@ -251,6 +256,15 @@ func (s *session) idle() {
 		s.batch, s.batchBox = nil, nil
 	}
 	s.asm.idle()
+}
+
+// shortFrame is input.shortFrame, for a connection that neither encrypts
+// nor speaks ZWS.
+func (s *session) shortFrame() (flags byte, body []byte, ok bool) {
+	if s.codec != nil {
+		return 0, nil, false
+	}
+	return s.in.shortFrame(s.cfg.MaxMsgSize)
 }
 
 // readFrame reads one frame, opening it if the mechanism encrypts traffic,
