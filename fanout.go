@@ -46,9 +46,11 @@ func (f *fanOut) done() {
 }
 
 // pushAll pushes m onto the Out queue of every target (pipeOf gives its
-// pipe), dropping it where a queue is full; inproc targets share its bodies
-// when there are several of them. PUB and XSUB both send this way.
-func pushAll[T any](f *fanOut, m *pipe.Msg, targets []T, pipeOf func(T) *pipe.Pipe) {
+// pipe), dropping it where a queue is full, and returns how many dropped it;
+// inproc targets share its bodies when there are several of them. PUB,
+// XSUB and RADIO send this way, and tell their socket of drops
+// (Socket.outran).
+func pushAll[T any](f *fanOut, m *pipe.Msg, targets []T, pipeOf func(T) *pipe.Pipe) (dropped int) {
 	inproc := 0
 	if len(targets) > 1 {
 		for _, t := range targets {
@@ -67,8 +69,11 @@ func pushAll[T any](f *fanOut, m *pipe.Msg, targets []T, pipeOf func(T) *pipe.Pi
 		if inproc > 0 && isInproc(p) {
 			msg.Frames = f.next()
 		}
-		p.Out.Push(&msg)
+		if !p.Out.Push(&msg) {
+			dropped++
+		}
 	}
+	return dropped
 }
 
 // isInproc tells a pipe joined straight to another socket from one with a

@@ -312,7 +312,7 @@ func (c *publisher) send(m *pipe.Msg) error {
 		}
 	}
 	// A full queue drops the message: PUB never blocks.
-	pushAll(&c.fan, m, matched, subscriberPipe)
+	c.sock.outran(pushAll(&c.fan, m, matched, subscriberPipe))
 	c.release(matched)
 	return nil
 }

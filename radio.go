@@ -177,7 +177,7 @@ func (r *radio) send(m *pipe.Msg) error {
 			}
 		}
 	}
-	pushAll(&r.fan, m, matched, samePipe)
+	r.sock.outran(pushAll(&r.fan, m, matched, samePipe))
 	return nil
 }
 

@@ -23,12 +23,12 @@ func (x *xsub) send(m *pipe.Msg) error {
 		} else {
 			x.subs.Remove(f[1:])
 		}
-		pushAll(&x.fan, m, x.pipes, samePipe)
+		x.sock.outran(pushAll(&x.fan, m, x.pipes, samePipe))
 		return nil
 	}
 	if !isSubscription(m.Frames[0]) {
 		// To every publisher, dropped where a queue is full.
-		pushAll(&x.fan, m, x.pipes, samePipe)
+		x.sock.outran(pushAll(&x.fan, m, x.pipes, samePipe))
 		return nil
 	}
 	// As in libzmq each frame is looked at on its own; frames that are
