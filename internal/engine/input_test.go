@@ -101,4 +101,20 @@ func TestShortFramesInPlace(t *testing.T) {
 	if got := strings.Join(bodies(msgs), "|"); got != want {
 		t.Fatalf("delivered %q, want %q", got, want)
 	}
+
+	// The long header form: a 300-byte body, one split inside its
+	// header, the long form of a 5-byte body, one over the limit.
+	body := strings.Repeat("x", 300)
+	stream = zmtp.AppendFrame(peerPrefix("PUSH"), 0, []byte(body))
+	split = zmtp.AppendFrame(nil, 0, []byte(body))
+	longFive := []byte{zmtp.FlagLong, 0, 0, 0, 0, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o'}
+	over = zmtp.AppendFrame(nil, 0, make([]byte, 1001))
+	msgs, err = runAs(t, &Config{SocketType: "PULL", MaxMsgSize: 1000}, stream, split[:4], split[4:], longFive, over)
+	if !errors.Is(err, zmtp.ErrTooLarge) {
+		t.Fatalf("a 1001-byte frame to a 1000-byte limit ended the connection with %v", err)
+	}
+	want = body + "|" + body + "|hello"
+	if got := strings.Join(bodies(msgs), "|"); got != want {
+		t.Fatalf("delivered %d messages %.40q..., want 3", len(msgs), got)
+	}
 }
