@@ -76,6 +76,9 @@ func (l *Lease) Retire(lent int64) {
 	}
 }
 
+// Spares is how many buffers the pool holds for reuse now.
+func (p *LeasePool) Spares() int { return len(p.spare) }
+
 func (p *LeasePool) put(l *Lease) {
 	select {
 	case p.spare <- l:

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -117,4 +119,79 @@ func TestShortFramesInPlace(t *testing.T) {
 	if got := strings.Join(bodies(msgs), "|"); got != want {
 		t.Fatalf("delivered %d messages %.40q..., want 3", len(msgs), got)
 	}
+}
+
+// A few bytes waiting for the rest of their greeting or frame keep no
+// pooled read buffer (input.idle): the input holds a copy of their own
+// size, and the next read takes them back into a pooled buffer, intact.
+// Before, each connection of thousands set up at once held 64 KiB while it
+// waited for its peer's greeting.
+func TestWaitingTailHoldsNoReadBuffer(t *testing.T) {
+	in := &input{}
+	in.acquire()
+	in.w = copy(in.buf, "half a greeting")
+	in.r = len("half ")
+	in.idle()
+	if in.lease != nil || string(in.buffered()) != "a greeting" || cap(in.buf) != len("a greeting") {
+		t.Fatalf("after idle: lease %v, %d bytes of room for %q", in.lease != nil, cap(in.buf), in.buffered())
+	}
+	in.makeRoom()
+	if in.lease == nil || string(in.buffered()) != "a greeting" {
+		t.Fatalf("after makeRoom: lease %v, %q", in.lease != nil, in.buffered())
+	}
+	// A longer tail is a frame on its way: it stays where it is.
+	in.w = in.r + smallRead + 1
+	if in.idle(); in.lease == nil {
+		t.Fatal("a tail over smallRead bytes left its pooled buffer")
+	}
+	in.leave()
+}
+
+// Over a real connection: a greeting in two writes reaches the reader
+// whole, the read buffer going back to the pool while it waits between
+// them.
+func TestGreetingInTwoWrites(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	peer, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	conn, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	greeting := zmtp.Greeting{Major: 3, Minor: 1, Mechanism: "NULL"}.Append(nil)
+	in := newInput(conn)
+	if _, err := peer.Write(greeting[:20]); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.need(20); err != nil {
+		t.Fatal(err)
+	}
+	spares := readBuffers.Spares()
+	done := make(chan error, 1)
+	go func() { done <- in.need(len(greeting)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for readBuffers.Spares() <= spares {
+		if time.Now().After(deadline) {
+			t.Fatal("the waiting reader kept its pooled buffer")
+		}
+		runtime.Gosched()
+	}
+	if _, err := peer.Write(greeting[20:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(in.buffered(), greeting) {
+		t.Fatalf("read % x, want % x", in.buffered(), greeting)
+	}
+	in.leave()
 }

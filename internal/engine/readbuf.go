@@ -100,9 +100,20 @@ func (in *input) leave() {
 
 // idle is called when a read found nothing: with nothing unread, the
 // buffer goes (back to the pool if nothing was lent from it), and so does
-// whatever the reader's owner lets go of while idle.
+// whatever the reader's owner lets go of while idle. With a few bytes
+// unread (a greeting, a command or a frame waiting for the rest of it),
+// they move to a buffer of their own size and the pooled one goes all the
+// same: a connection waiting mid-handshake held 64 KiB, and 2,000
+// connections set up at once took a fresh one each from a pool run dry
+// (89 MB allocated, most of the set-up's garbage).
 func (in *input) idle() {
-	if in.r != in.w || in.buf == nil {
+	if in.buf == nil {
+		return
+	}
+	if in.r != in.w {
+		if in.lease != nil && in.w-in.r <= smallRead {
+			in.keepTail()
+		}
 		return
 	}
 	in.leave()
@@ -134,6 +145,15 @@ func (in *input) fill() error {
 		err = io.ErrNoProgress
 	}
 	return err
+}
+
+// keepTail moves the unread bytes to a buffer of their own and lets go of
+// the pooled one; the next read makes room in a pooled one again.
+func (in *input) keepTail() {
+	own := make([]byte, in.w-in.r)
+	copy(own, in.buf[in.r:in.w])
+	in.leave()
+	in.buf, in.r, in.w = own, 0, len(own)
 }
 
 // keepSmall moves a short read out of the pooled buffer into one of its
@@ -202,8 +222,11 @@ func (r *rawReader) read(max int) (int, error) {
 // and calls it again.
 func (r *rawReader) attempt(fd uintptr) bool {
 	in := r.in
-	if in.buf == nil {
+	switch {
+	case in.buf == nil:
 		in.acquire()
+	case in.w+r.max > len(in.buf):
+		in.makeRoom() // idle kept the unread bytes apart (keepTail)
 	}
 	for {
 		n, err := syscall.Read(int(fd), in.buf[in.w:in.w+r.max])
