@@ -160,7 +160,7 @@ func (s *Socket) runAccepted(l *listener, conn net.Conn, endpoint string, c *eng
 	s.connectionLost(p, false)
 	p.In.CloseWrite()
 	s.detach(p)
-	if s.isClosed() {
+	if s.closingNow() {
 		s.settle(p, endpoint, conn.RemoteAddr().String(), c.Unsent(), err)
 	}
 	s.emit(EventDisconnected, endpoint, err)

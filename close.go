@@ -110,6 +110,16 @@ func (s *Socket) Close() error {
 	return nil
 }
 
+// closingNow reports whether Close has begun. A goroutine that Close
+// stopped may get here before Close closes s.done (isClosed): a dialer
+// that never connected, stopped at once, then left its queued messages
+// uncounted (TestCloseDealerWithoutPeer, under a loaded make test).
+func (s *Socket) closingNow() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
 // cut ends lingering: every connection still open is closed, queued
 // messages with it.
 func (s *Socket) cut() {

@@ -120,7 +120,7 @@ func (s *Socket) dialLoop(d *dialer) {
 		s.mu.Unlock()
 	}
 	s.retireDialer(d)
-	if s.isClosed() {
+	if s.closingNow() {
 		s.settle(d.pipe, d.endpoint, "", d.unsent, d.lastErr)
 	}
 }
