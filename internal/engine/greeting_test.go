@@ -40,19 +40,7 @@ func TestV3PeerGreetingSteps(t *testing.T) {
 // It runs over loopback tcp: a net.Pipe has no buffer, so both sides
 // writing their signatures at once would block each other.
 func stepPeer(t *testing.T, steps []step) (net.Conn, chan error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	near, err := net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	far, err := l.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
+	near, far := tcpPair(t)
 	_ = far.SetDeadline(time.Now().Add(5 * time.Second))
 	done := make(chan error, 1)
 	go func() {

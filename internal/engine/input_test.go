@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -151,20 +150,8 @@ func TestWaitingTailHoldsNoReadBuffer(t *testing.T) {
 // whole, the read buffer going back to the pool while it waits between
 // them.
 func TestGreetingInTwoWrites(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	peer, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	peer, conn := tcpPair(t)
 	defer peer.Close()
-	conn, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer conn.Close()
 	greeting := zmtp.Greeting{Major: 3, Minor: 1, Mechanism: "NULL"}.Append(nil)
 	in := newInput(conn)

@@ -11,25 +11,34 @@ import (
 	"github.com/purezmq/zmq/internal/pipe"
 )
 
-// startRaw runs RunRaw on one end of a loopback TCP connection and returns
-// the other end and where RunRaw's result will be.
-func startRaw(t *testing.T, p *pipe.Pipe) (net.Conn, <-chan error) {
+// tcpPair returns the two ends of a loopback TCP connection: the dialling
+// one and the accepted one. Both are the caller's to close.
+func tcpPair(t *testing.T) (dialled, accepted net.Conn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	peer, err := net.Dial("tcp", ln.Addr().String())
+	dialled, err = net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
+	accepted, err = ln.Accept()
+	if err != nil {
+		dialled.Close()
+		t.Fatal(err)
+	}
+	return dialled, accepted
+}
+
+// startRaw runs RunRaw on one end of a loopback TCP connection and returns
+// the other end and where RunRaw's result will be.
+func startRaw(t *testing.T, p *pipe.Pipe) (net.Conn, <-chan error) {
+	t.Helper()
+	peer, conn := tcpPair(t)
 	t.Cleanup(func() { peer.Close() })
 	_ = peer.SetDeadline(time.Now().Add(10 * time.Second))
-	conn, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
 	done := make(chan error, 1)
 	finished := make(chan struct{})
 	go func() {
