@@ -19,7 +19,10 @@
 //   - Publish-subscribe (RFC 29): a PUB sends to every SUB whose
 //     subscriptions (byte prefixes, see Socket.Subscribe) match a message's
 //     first frame; filtering happens at the publisher. PUB never blocks: a
-//     subscriber that cannot keep up loses messages. XPUB and XSUB pass the
+//     subscriber that cannot keep up loses messages, and a Send that drops
+//     one yields the processor once (runtime.Gosched), so that the
+//     goroutines draining the queues, this process's connections and
+//     subscribers, get to run. XPUB and XSUB pass the
 //     subscriptions themselves to the application, for forwarders.
 //   - Pipeline (RFC 30): a PUSH hands each message to one PULL in turn, and
 //     waits when all are full: a ventilator feeding workers feeding a sink.
