@@ -173,13 +173,7 @@ func (in *input) next(limit int64) (frame, error) {
 	if err := in.need(size); err != nil {
 		return frame{}, err
 	}
-	body := in.buf[in.r : in.r+size : in.r+size]
-	in.r += size
-	in.lastLent = size > 0
-	if in.lastLent {
-		in.lentFrames++
-		in.msgLent++
-	}
+	body := in.lend(size)
 	if hdr.masked {
 		zws.Mask(body, hdr.key, 0)
 	}
@@ -278,15 +272,21 @@ func (in *input) shortFrame(limit int64) (flags byte, body []byte, ok bool) {
 		return 0, nil, false
 	}
 	in.r += n
-	body = in.buf[in.r : in.r+size : in.r+size]
-	in.r += size
 	in.largeStream = false
+	return flags, in.lend(size), true
+}
+
+// lend takes the next size buffered bytes as a frame's body, lent from the
+// read buffer, and counts the loan.
+func (in *input) lend(size int) []byte {
+	body := in.buf[in.r : in.r+size : in.r+size]
+	in.r += size
 	in.lastLent = size > 0
 	if in.lastLent {
 		in.lentFrames++
 		in.msgLent++
 	}
-	return flags, body, true
+	return body
 }
 
 func (in *input) header() (header, error) {
