@@ -220,39 +220,27 @@ func (q *Queue) push(m *Msg, force bool) bool {
 
 // PushBatch appends as many of msgs as fit and returns how many it took; if
 // not all fit, the producer is armed.
-func (q *Queue) PushBatch(msgs []Msg) int {
+func (q *Queue) PushBatch(msgs []Msg) int { return q.pushMany(msgs, false) }
+
+// PushAll appends every one of msgs whatever the high-water mark, for a
+// consumer that reads its own connection (Pipe.ReadDirect): it is there to
+// take them. It reports how many it took: none once closed.
+func (q *Queue) PushAll(msgs []Msg) int { return q.pushMany(msgs, true) }
+
+func (q *Queue) pushMany(msgs []Msg, force bool) int {
 	q.pmu.Lock()
 	n := 0
-	for i := range msgs {
-		if q.closed.Load() || !q.room() {
-			break
+	if !q.closed.Load() {
+		for n < len(msgs) && (force || q.room()) {
+			q.put(&msgs[n])
+			n++
 		}
-		q.put(&msgs[i])
-		n++
 	}
 	if n > 0 {
 		q.publish()
 	}
 	q.pmu.Unlock()
 	return n
-}
-
-// PushAll appends every one of msgs whatever the high-water mark, for a
-// consumer that reads its own connection (Pipe.ReadDirect): it is there to
-// take them. It reports how many it took: none once closed.
-func (q *Queue) PushAll(msgs []Msg) int {
-	q.pmu.Lock()
-	defer q.pmu.Unlock()
-	if q.closed.Load() {
-		return 0
-	}
-	for i := range msgs {
-		q.put(&msgs[i])
-	}
-	if len(msgs) > 0 {
-		q.publish()
-	}
-	return len(msgs)
 }
 
 // Poke wakes a consumer that waits for a message, as a message would,
@@ -393,7 +381,7 @@ func (q *Queue) refill() (closed bool) {
 			q.readerArmed.Store(false)
 		}
 		for d := q.discardTo.Load(); q.read < min(d, q.avail); {
-			q.next()
+			q.skip()
 		}
 		q.release()
 		if q.read < q.avail {
@@ -412,15 +400,14 @@ func (q *Queue) release() {
 	q.wakeWriter()
 }
 
-// next returns the consumer's next message, zeroing its slot so the queue
-// keeps no reference to it.
-func (q *Queue) next() Msg {
+// skip drops the consumer's next message.
+func (q *Queue) skip() {
 	var m Msg
 	q.take(&m)
-	return m
 }
 
-// take moves the consumer's next message to dst (see next).
+// take moves the consumer's next message to dst, zeroing its slot so the
+// queue keeps no reference to it.
 func (q *Queue) take(dst *Msg) {
 	if q.headPos == len(q.head.msgs) {
 		used := q.head
@@ -468,7 +455,7 @@ func (q *Queue) Discard() {
 func (q *Queue) DiscardTaken() {
 	q.avail = q.published.Load()
 	for q.read < q.avail {
-		q.next()
+		q.skip()
 	}
 	q.drained.Store(q.read)
 	q.release()
