@@ -328,26 +328,24 @@ func (r *router) recv(dst *pipe.Msg) error {
 	for k := 0; k < n; k++ {
 		idx := (r.next + k) % n
 		rp := r.peers[idx]
-		var m pipe.Msg
-		if !r.pop(rp, &m) {
+		if !r.pop(rp, dst) {
 			if rp.gone {
 				dead = append(dead, rp)
 			}
 			continue
 		}
 		r.next = (idx + 1) % n
-		frames := r.prefix.frameList(len(m.Frames) + 1)
+		// The peer's id goes in front, in place (see pipe.Queue.Pop).
+		frames := r.prefix.frameList(len(dst.Frames) + 1)
 		frames[0] = r.prefix.copyBytes(rp.id)
-		copy(frames[1:], m.Frames)
-		m = pipe.Msg{Frames: frames, Meta: m.Meta, Lease: m.Lease}
+		copy(frames[1:], dst.Frames)
+		dst.Frames, dst.Kind, dst.RoutingID = frames, pipe.Data, 0
 		if len(r.notices) > 0 {
 			// The peer was identified as its message was read: its
 			// connect notice goes first.
-			r.notices = append(r.notices, m)
+			r.notices = append(r.notices, *dst)
 			*dst = r.nextNotice()
-			return nil
 		}
-		*dst = m
 		return nil
 	}
 	// The peers that left are dropped now, not on the way out, so that
