@@ -61,6 +61,7 @@ func TestRecvOnOnePeerHearsASecondPeer(t *testing.T) {
 			pull, _ := warmedUp(t, ep)
 			// The next Recv waits on the first peer's connection.
 			result := recvInBackground(t, pull, ctxT(t), "the second peer's message never reached a waiting Recv")
+			eventually(t, "the Recv reading the first peer's connection", func() bool { return zmq.ReadingDirectly(pull) })
 			second := newSocket(t, zmq.PUSH)
 			connect(t, second, pull.LastEndpoint())
 			send(t, second, "from the second")
@@ -97,9 +98,8 @@ func TestCloseEndsRecvOnOnePeer(t *testing.T) {
 		t.Run(ep[:3], func(t *testing.T) {
 			pull, _ := warmedUp(t, ep)
 			result := recvInBackground(t, pull, ctxT(t), "Close did not end a waiting Recv")
-			// Close while the Recv waits, most of the time; a Close before
-			// it must end it all the same.
-			time.AfterFunc(50*time.Millisecond, func() { pull.Close() })
+			eventually(t, "the Recv reading the peer's connection", func() bool { return zmq.ReadingDirectly(pull) })
+			pull.Close()
 			if r := result(); !errors.Is(r.err, zmq.ErrClosed) {
 				t.Fatalf("Recv: %v, want ErrClosed", r.err)
 			}

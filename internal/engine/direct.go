@@ -194,6 +194,10 @@ func (s *session) handBack(err error) {
 	d.resume <- struct{}{}
 }
 
+// Reading is pipe.DirectReader's: whether a consumer reads the connection
+// now.
+func (s *session) Reading() bool { return s.direct.state.Load() == consumerReads }
+
 // Interrupt is pipe.DirectReader's: a consumer waiting on the connection
 // returns at once.
 func (s *session) Interrupt() {

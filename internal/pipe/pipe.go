@@ -44,6 +44,8 @@ type DirectReader interface {
 	ReadDirect(gen *atomic.Uint64, at uint64) bool
 	// Interrupt makes a ReadDirect in progress return.
 	Interrupt()
+	// Reading reports whether a ReadDirect is reading the connection now.
+	Reading() bool
 }
 
 // SetDirect sets (nil: clears) the pipe's DirectReader.
@@ -62,6 +64,13 @@ func (p *Pipe) ReadDirect(gen *atomic.Uint64, at uint64) bool {
 		return (*d).ReadDirect(gen, at)
 	}
 	return false
+}
+
+// ReadingDirect reports whether a consumer reads the pipe's connection
+// itself now (see DirectReader).
+func (p *Pipe) ReadingDirect() bool {
+	d := p.direct.Load()
+	return d != nil && (*d).Reading()
 }
 
 // Interrupt ends a ReadDirect in progress on the pipe, if any.
