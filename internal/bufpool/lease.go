@@ -47,21 +47,19 @@ func (l *Lease) Release() {
 // connections hold none.
 type LeasePool struct {
 	size  int
-	spare chan *Lease
+	spare Spares[Lease]
 }
 
 // NewLeasePool returns a pool of buffers of size bytes that keeps at most
 // spares of them.
 func NewLeasePool(size, spares int) *LeasePool {
-	return &LeasePool{size: size, spare: make(chan *Lease, spares)}
+	return &LeasePool{size: size, spare: NewSpares[Lease](spares)}
 }
 
 // Get returns a buffer to lend from, reused if one has come home.
 func (p *LeasePool) Get() *Lease {
-	var l *Lease
-	select {
-	case l = <-p.spare:
-	default:
+	l := p.spare.Get()
+	if l == nil {
 		l = &Lease{Buf: make([]byte, p.size), home: p}
 	}
 	l.shares.Store(leaseBias)
@@ -77,11 +75,6 @@ func (l *Lease) Retire(lent int64) {
 }
 
 // Spares is how many buffers the pool holds for reuse now.
-func (p *LeasePool) Spares() int { return len(p.spare) }
+func (p *LeasePool) Spares() int { return p.spare.Len() }
 
-func (p *LeasePool) put(l *Lease) {
-	select {
-	case p.spare <- l:
-	default: // enough spares: the GC takes this one
-	}
-}
+func (p *LeasePool) put(l *Lease) { p.spare.Put(l) }

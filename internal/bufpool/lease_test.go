@@ -45,3 +45,23 @@ func TestLeaseNotReusedWhileLent(t *testing.T) {
 		t.Fatal("a buffer with a share still out was handed out again")
 	}
 }
+
+func TestSparesKeepUpToTheirNumber(t *testing.T) {
+	s := NewSpares[int](2)
+	if s.Get() != nil {
+		t.Fatal("an empty Spares gave an object")
+	}
+	a, b, c := new(int), new(int), new(int)
+	s.Put(a)
+	s.Put(b)
+	s.Put(c) // one too many: dropped
+	if s.Len() != 2 {
+		t.Fatalf("%d kept, want 2", s.Len())
+	}
+	if got := s.Get(); got != a {
+		t.Fatal("Get did not return the first kept")
+	}
+	if got := s.Get(); got != b || s.Get() != nil {
+		t.Fatal("Get did not return the second kept, then none")
+	}
+}

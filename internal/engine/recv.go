@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
@@ -59,24 +60,15 @@ func (a *assembler) finish() [][]byte {
 }
 
 // batches are spare delivery batches for readers that have a stream of
-// messages to hand over; a channel, for the reason outputs is one.
-var batches = make(chan *[]pipe.Msg, 64)
+// messages to hand over.
+var batches = bufpool.NewSpares[[]pipe.Msg](64)
 
 func takeBatch() *[]pipe.Msg {
-	select {
-	case b := <-batches:
+	if b := batches.Get(); b != nil {
 		return b
-	default:
-		b := make([]pipe.Msg, 0, deliverBatch)
-		return &b
 	}
-}
-
-func putBatch(b *[]pipe.Msg) {
-	select {
-	case batches <- b:
-	default:
-	}
+	b := make([]pipe.Msg, 0, deliverBatch)
+	return &b
 }
 
 // receive reads until the connection fails. It waits for bytes here, at
@@ -254,7 +246,7 @@ func (s *session) idle() {
 		s.batchUsed = 0
 		if s.batchBox != nil {
 			*s.batchBox = s.batch
-			putBatch(s.batchBox)
+			batches.Put(s.batchBox)
 		}
 		s.batch, s.batchBox = nil, nil
 	}

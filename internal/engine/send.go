@@ -5,6 +5,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/purezmq/zmq/internal/bufpool"
 	"github.com/purezmq/zmq/internal/pipe"
 	"github.com/purezmq/zmq/internal/zmtp"
 	"github.com/purezmq/zmq/internal/zws"
@@ -196,11 +197,10 @@ func (o *output) writeVec() error {
 }
 
 // outputs are spare writers' buffers, shared by every connection and taken
-// only while a writer runs. A channel, not a sync.Pool: writers start and
-// end with the traffic, on whichever thread, and a per-P cache they missed
-// sent each one to grow a fresh buffer (256 B messages: 565 MB allocated
-// per million, a GC every 13,000 messages, half the sending rate).
-var outputs = make(chan *output, outputSpares)
+// only while a writer runs (a sync.Pool sent each writer to grow a fresh
+// buffer: 256 B messages, 565 MB allocated per million, a GC every 13,000
+// messages, half the sending rate; see bufpool.Spares).
+var outputs = bufpool.NewSpares[output](outputSpares)
 
 const (
 	outputSpares = 32
@@ -212,10 +212,8 @@ const (
 
 // takeOutput sets up a spare output for this session's connection.
 func (s *session) takeOutput() *output {
-	var out *output
-	select {
-	case out = <-outputs:
-	default:
+	out := outputs.Get()
+	if out == nil {
 		out = &output{batch: make([]pipe.Msg, 0, writeBatch)}
 	}
 	out.conn, out.codec, out.legacy = s.conn, s.codec, s.peer.LegacySubscribe
@@ -228,10 +226,7 @@ func putOutput(out *output) {
 	if cap(out.buf) > maxKeptBuffer {
 		out.buf = nil
 	}
-	select {
-	case outputs <- out:
-	default: // enough spares: the GC takes this one
-	}
+	outputs.Put(out)
 }
 
 // writeLoop writes until nothing is left, then ends; p.Out's hook starts
