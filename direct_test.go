@@ -55,13 +55,36 @@ func recvInBackground(t *testing.T, s *zmq.Socket, ctx context.Context, what str
 	}
 }
 
+// recvReadingDirectly starts a Recv on pull in the background, as
+// recvInBackground does, and returns once that Recv reads the connection
+// itself. The reader lends the connection only once it has delivered to a
+// Recv that asked for it; when this one has not been lent it within
+// 100 ms, a message from push wakes it and another Recv asks again.
+func recvReadingDirectly(t *testing.T, pull, push *zmq.Socket, what string) func() recvResult {
+	t.Helper()
+	for tries := 0; tries < 50; tries++ {
+		result := recvInBackground(t, pull, ctxT(t), what)
+		for deadline := time.Now().Add(100 * time.Millisecond); time.Now().Before(deadline); {
+			if zmq.ReadingDirectly(pull) {
+				return result
+			}
+			time.Sleep(time.Millisecond) // polling a condition, with a deadline
+		}
+		send(t, push, "nudge")
+		if r := result(); r.err != nil || r.m.String() != "nudge" {
+			t.Fatalf("the nudge: %q, %v", r.m.String(), r.err)
+		}
+	}
+	t.Fatal("the connection was never lent to a waiting Recv")
+	return nil
+}
+
 func TestRecvOnOnePeerHearsASecondPeer(t *testing.T) {
 	for _, ep := range directTransports {
 		t.Run(ep[:3], func(t *testing.T) {
-			pull, _ := warmedUp(t, ep)
+			pull, push := warmedUp(t, ep)
 			// The next Recv waits on the first peer's connection.
-			result := recvInBackground(t, pull, ctxT(t), "the second peer's message never reached a waiting Recv")
-			eventually(t, "the Recv reading the first peer's connection", func() bool { return zmq.ReadingDirectly(pull) })
+			result := recvReadingDirectly(t, pull, push, "the second peer's message never reached a waiting Recv")
 			second := newSocket(t, zmq.PUSH)
 			connect(t, second, pull.LastEndpoint())
 			send(t, second, "from the second")
@@ -96,9 +119,8 @@ func TestRecvOnOnePeerEndsWithItsContext(t *testing.T) {
 func TestCloseEndsRecvOnOnePeer(t *testing.T) {
 	for _, ep := range directTransports {
 		t.Run(ep[:3], func(t *testing.T) {
-			pull, _ := warmedUp(t, ep)
-			result := recvInBackground(t, pull, ctxT(t), "Close did not end a waiting Recv")
-			eventually(t, "the Recv reading the peer's connection", func() bool { return zmq.ReadingDirectly(pull) })
+			pull, push := warmedUp(t, ep)
+			result := recvReadingDirectly(t, pull, push, "Close did not end a waiting Recv")
 			pull.Close()
 			if r := result(); !errors.Is(r.err, zmq.ErrClosed) {
 				t.Fatalf("Recv: %v, want ErrClosed", r.err)
