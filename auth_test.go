@@ -1,7 +1,6 @@
 package zmq_test
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -371,25 +369,8 @@ func TestAuthenticatorReplaced(t *testing.T) {
 	expect(t, server, "two")
 }
 
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 func TestAuthenticatorLogsDecisions(t *testing.T) {
-	var logs logBuffer
+	var logs syncBuffer
 	c := newContext(t)
 	auth := newAuthenticator(t, c, zmq.WithAuthLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	auth.AllowPlain(map[string]string{"admin": "hunter2"})

@@ -1,12 +1,10 @@
 package zmq_test
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -80,24 +78,6 @@ func TestDisconnectStopsSendingThere(t *testing.T) {
 	if err := push.Disconnect(epA); !errors.Is(err, zmq.ErrEndpoint) {
 		t.Fatalf("second Disconnect: %v, want ErrEndpoint", err)
 	}
-}
-
-// syncBuffer is a log sink safe for the engine's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestDroppedPeersAreLogged(t *testing.T) {

@@ -1,7 +1,6 @@
 package zmq_test
 
 import (
-	"bytes"
 	"errors"
 	"log/slog"
 	"net"
@@ -13,24 +12,6 @@ import (
 
 	"github.com/purezmq/zmq"
 )
-
-// lockedBuffer is a log sink safe for a socket's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // A SOCKS proxy that answers garbage or refuses is a failed connection
 // attempt like any other: counted in Stats().ProxyFailures, logged with
@@ -64,7 +45,7 @@ func TestSOCKSProxyFailuresRetried(t *testing.T) {
 				conn.Close()
 			}
 		}()
-		var log lockedBuffer
+		var log syncBuffer
 		push := newSocket(t, zmq.PUSH, zmq.WithSOCKSProxy(ln.Addr().String()),
 			zmq.WithReconnectInterval(10*time.Millisecond, 40*time.Millisecond),
 			zmq.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
