@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/testlog"
 	"github.com/purezmq/zmq/internal/zmtp"
 )
 
@@ -370,7 +371,7 @@ func TestAuthenticatorReplaced(t *testing.T) {
 }
 
 func TestAuthenticatorLogsDecisions(t *testing.T) {
-	var logs syncBuffer
+	var logs testlog.Buffer
 	c := newContext(t)
 	auth := newAuthenticator(t, c, zmq.WithAuthLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	auth.AllowPlain(map[string]string{"admin": "hunter2"})

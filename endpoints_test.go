@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/testlog"
 )
 
 func TestConnectByHostName(t *testing.T) {
@@ -81,7 +82,7 @@ func TestDisconnectStopsSendingThere(t *testing.T) {
 }
 
 func TestDroppedPeersAreLogged(t *testing.T) {
-	var logs syncBuffer
+	var logs testlog.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	pull := newSocket(t, zmq.PULL, zmq.WithLogger(logger), zmq.WithHandshakeTimeout(50*time.Millisecond))
 	ep := bind(t, pull, "tcp://127.0.0.1:*")

@@ -1,9 +1,7 @@
 package zmq_test
 
 import (
-	"bytes"
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -88,22 +86,4 @@ func expect(t *testing.T, s *zmq.Socket, frames ...string) {
 	if got := recv(t, s); !equal(got, frames) {
 		t.Fatalf("received %q, want %q", got, frames)
 	}
-}
-
-// syncBuffer is a log sink safe for a socket's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

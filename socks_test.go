@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/testlog"
 )
 
 // A SOCKS proxy that answers garbage or refuses is a failed connection
@@ -45,7 +46,7 @@ func TestSOCKSProxyFailuresRetried(t *testing.T) {
 				conn.Close()
 			}
 		}()
-		var log syncBuffer
+		var log testlog.Buffer
 		push := newSocket(t, zmq.PUSH, zmq.WithSOCKSProxy(ln.Addr().String()),
 			zmq.WithReconnectInterval(10*time.Millisecond, 40*time.Millisecond),
 			zmq.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))

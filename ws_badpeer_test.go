@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/testlog"
 	"github.com/purezmq/zmq/internal/zmtp"
 	"github.com/purezmq/zmq/internal/zws"
 )
@@ -171,7 +172,7 @@ func TestWebSocketBadPeersAreDropped(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var logs syncBuffer
+			var logs testlog.Buffer
 			opts := append([]zmq.Option{zmq.WithLogger(slog.New(slog.NewTextHandler(&logs, nil)))}, c.opts...)
 			pull := newSocket(t, zmq.PULL, opts...)
 			ep := bind(t, pull, "ws://127.0.0.1:*/zmq")

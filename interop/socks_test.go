@@ -1,16 +1,15 @@
 package interop
 
 import (
-	"bytes"
 	"log/slog"
 	"net"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/purezmq/zmq"
+	"github.com/purezmq/zmq/internal/testlog"
 )
 
 // startMicrosocks runs Debian's microsocks, a real SOCKS5 server, on a free
@@ -39,24 +38,6 @@ func startMicrosocks(t *testing.T, user, password string) string {
 	return addr
 }
 
-// syncBuffer is a log sink safe for the socket's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // purezmq connects through a real SOCKS5 server, logging in with a user
 // name and password, to a libzmq peer, both ways round the conversation;
 // with the wrong password the proxy refuses, which is counted, logged and
@@ -80,7 +61,7 @@ func TestSOCKSProxy(t *testing.T) {
 	lzSend(t, rep, []byte("pong"))
 	expectFrames(t, oursRecvMsg(t, req).Frames, frames("pong"))
 
-	var log syncBuffer
+	var log testlog.Buffer
 	denied := newLZ(t, zmq.PULL)
 	deniedEP := lzBind(t, denied, "tcp://127.0.0.1:*")
 	intruder := newOurs(t, zmq.PUSH, zmq.WithSOCKSProxy(proxy), zmq.WithSOCKSAuth("ann", "wrong"),

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/purezmq/zmq"
-	"github.com/purezmq/zmq/interop/internal/nodeproc"
+	"github.com/purezmq/zmq/internal/testlog"
 )
 
 // browserTimeout bounds the whole page's work: Chromium's start on a
@@ -108,7 +108,7 @@ func startChromium(t *testing.T, url string) {
 		"--no-first-run", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--disable-dev-shm-usage", "--user-data-dir="+t.TempDir(), url)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var log nodeproc.LockedBuffer
+	var log testlog.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting chromium: %v", err)

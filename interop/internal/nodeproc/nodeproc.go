@@ -5,13 +5,12 @@ package nodeproc
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"os/exec"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/purezmq/zmq/internal/testlog"
 )
 
 // Proc is a running peer program.
@@ -20,7 +19,7 @@ type Proc struct {
 	// ends), Stderr collects what it printed there, for error messages.
 	Stdin  io.WriteCloser
 	Lines  chan string
-	Stderr *LockedBuffer
+	Stderr *testlog.Buffer
 
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -33,7 +32,7 @@ func Start(t *testing.T, dir string, maxLine int, grace time.Duration, args ...s
 	t.Helper()
 	cmd := exec.Command("node", args...)
 	cmd.Dir = dir
-	p := &Proc{cmd: cmd, Lines: make(chan string, 16), done: make(chan struct{}), Stderr: &LockedBuffer{}}
+	p := &Proc{cmd: cmd, Lines: make(chan string, 16), done: make(chan struct{}), Stderr: &testlog.Buffer{}}
 	cmd.Stderr = p.Stderr
 	var err error
 	if p.Stdin, err = cmd.StdinPipe(); err != nil {
@@ -78,22 +77,4 @@ func (p *Proc) close(grace time.Duration) {
 	}
 	<-p.done
 	_ = p.cmd.Wait()
-}
-
-// LockedBuffer collects a process's output for error messages.
-type LockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *LockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *LockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.TrimSpace(b.b.String())
 }
